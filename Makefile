@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# Stable splice: build the base and patched kernels, boot them under
+# qemu -accel tcg, run the stable-data kselftests.  See README.md.
+
+T := tools
+KERNEL ?= patched
+
+.PHONY: all check deps tree apply config kernels kernel-base kernel-patched \
+	initramfs run export clean distclean help
+
+# Build the patched kernel and run the suite on it.
+all:
+	@ONLY=patched bash $(T)/check.sh
+
+# The README's test command: base and patched, judged against each other.
+check:
+	@bash $(T)/check.sh
+
+deps:
+	@bash $(T)/deps.sh
+
+tree: deps
+	@bash $(T)/extract.sh
+
+apply: tree
+	@bash $(T)/apply.sh
+
+config: tree
+	@bash $(T)/kconfig.sh
+
+kernel-base: config
+	@bash $(T)/build-kernel.sh base
+
+kernel-patched: apply config
+	@bash $(T)/build-kernel.sh patched
+
+kernels: kernel-base kernel-patched
+
+initramfs: apply
+	@bash $(T)/initramfs.sh
+
+# Boot one kernel with the suite: make run KERNEL=base|patched
+run:
+	@case "$(KERNEL)" in base|patched) ;; \
+	*) echo "error: KERNEL must be base or patched" >&2; exit 1;; esac
+	@bash $(T)/run.sh $(KERNEL)
+
+# Write build/linux's commits base..patched to patches/.
+export:
+	@bash $(T)/export.sh
+
+help:
+	@echo "make            build the patched kernel, run the suite on it"; \
+	echo "make check     build both kernels, run and judge both (CI)"; \
+	echo "make kernels   out/base/bzImage and out/patched/bzImage"; \
+	echo "make run KERNEL=base|patched"; \
+	echo "make export    build/linux commits -> patches/"
+
+clean:
+	rm -rf out
+
+distclean: clean
+	rm -rf build

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build one kernel: base (pristine source) or patched (base + series), or
+# debug (patched tree, debug config, separate object directory).
+# Result: out/KERNEL/bzImage.  Builds are incremental and go through ccache.
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: build-kernel.sh base|patched|debug}
+flavour=default
+objdir=
+case $kernel in
+base) tree=$BASESRC ;;
+patched) tree=$SRC ;;
+debug) tree=$SRC; flavour=debug; objdir=$BUILD/obj-debug ;;
+*) die "unknown kernel '$kernel' (base, patched or debug)" ;;
+esac
+[ -d "$tree" ] || die "$tree is missing; run 'make tree' first"
+cfg=$OUT/kconfig/$flavour.config
+[ -f "$cfg" ] || die "$cfg is missing; run tools/kconfig.sh $flavour"
+
+export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$BUILD CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=splice KBUILD_BUILD_HOST=stable
+MAKEARGS="-C $tree ARCH=x86_64 CC=ccache\ gcc HOSTCC=ccache\ gcc -j$JOBS"
+dotcfg=$tree/.config
+if [ -n "$objdir" ]; then
+	mkdir -p "$objdir"
+	MAKEARGS="$MAKEARGS O=$objdir"
+	dotcfg=$objdir/.config
+fi
+
+build() {
+	set -e
+	if ! cmp -s "$cfg" "$dotcfg"; then
+		cp "$cfg" "$dotcfg"
+		eval make "$MAKEARGS" olddefconfig
+	fi
+	eval make "$MAKEARGS" bzImage
+	mkdir -p "$OUT/$kernel"
+	cp "${objdir:-$tree}/arch/x86/boot/bzImage" "$OUT/$kernel/bzImage.new"
+	mv "$OUT/$kernel/bzImage.new" "$OUT/$kernel/bzImage"
+	cp "$dotcfg" "$OUT/$kernel/config"
+}
+log=$LOGS/build-$kernel.log
+step "build $kernel kernel" "$log" build ||
+	die "the $kernel kernel did not build; see ${log#"$TOP"/}"
+if grep -E '(^|: )warning: ' "$log" >"$LOGS/build-$kernel.warnings"; then
+	note "warning: the $kernel build printed compiler warnings (out/logs/build-$kernel.warnings)"
+fi

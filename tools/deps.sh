@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what the project needs, from Debian packages only.
+. "$(dirname "$0")/lib.sh"
+
+PKGS="linux-source-6.12 qemu-system-x86 busybox-static gcc make flex bison bc
+libelf-dev libssl-dev cpio xz-utils ccache liburing-dev e2fsprogs xfsprogs
+btrfs-progs git rsync perl python3 kmod gzip"
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+	die "missing packages:$missing (run as root or install them with apt-get)"
+fi
+SUDO=
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+note "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+step "apt-get update" "$LOGS/apt-update.log" $SUDO apt-get update ||
+	die "apt-get update failed; see out/logs/apt-update.log"
+# shellcheck disable=SC2086
+step "apt-get install" "$LOGS/apt-install.log" \
+	$SUDO apt-get install -y --no-install-recommends $missing ||
+	die "could not install:$missing; see out/logs/apt-install.log"
+for p in $missing; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		die "package $p is still missing after apt-get install"
+done

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Extract Debian's linux-source-6.12 into build/linux as a git tree whose
+# first commit (tag "base") is the pristine source, and add a worktree of
+# that commit at build/linux-base for the unpatched kernel.
+. "$(dirname "$0")/lib.sh"
+
+[ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL not found: install $BASE_PKG (make deps)"
+ver=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null)
+if [ -d "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify base >/dev/null; then
+	have=$(cat "$BUILD/base-version" 2>/dev/null)
+	if [ "$have" != "$ver" ]; then
+		die "build/linux was made from $BASE_PKG $have, but $ver is installed; remove build/ to start again"
+	fi
+	exit 0
+fi
+[ "$ver" = "$TESTED_VERSION" ] ||
+	note "warning: $BASE_PKG $ver is installed; the series was tested on $TESTED_VERSION"
+
+GIT="git $GIT_ID"
+extract() {
+	set -e
+	rm -rf "$SRC" "$BASESRC" "$BUILD/extract"
+	mkdir -p "$BUILD/extract"
+	tar -C "$BUILD/extract" -xf "$BASE_TARBALL"
+	mv "$BUILD/extract/linux-source-6.12" "$SRC"
+	rmdir "$BUILD/extract"
+	cd "$SRC"
+	$GIT init -q -b patched .
+	# The kernel's own .gitignore would hide nothing of the pristine source.
+	$GIT add -A -f .
+	$GIT commit -q -m "Debian $BASE_PKG $ver" \
+		-m "Pristine source from $BASE_TARBALL."
+	$GIT tag base
+	$GIT worktree add -q --detach "$BASESRC" base
+	echo "$ver" >"$BUILD/base-version"
+}
+step "extract $BASE_PKG $ver" "$LOGS/extract.log" extract ||
+	die "could not extract the base source; see out/logs/extract.log"

@@ -1,0 +1,78 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of the test initramfs.  The kernel command line says which suites
+# to run (SUITES=stable,existing).  Kernel messages and progress go to
+# ttyS0; TAP goes to ttyS1, which the host keeps as tap.log.
+/bin/busybox --install -s /bin
+export PATH=/bin:/selftests/splice
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /tmp /mnt/tmpfs /mnt/tmpfs_huge /mnt/ext4 /mnt/xfs /mnt/btrfs
+mount -t tmpfs tmpfs /tmp
+ifconfig lo 127.0.0.1 up
+
+say() { echo "guest: $*" >/dev/ttyS0; }
+exec 3>/dev/ttyS1
+tap() { echo "$*" >&3; }
+
+# Pipes of several MiB hold a whole large folio's worth of buffers.
+echo 16777216 >/proc/sys/fs/pipe-max-size
+
+mnt() { # mnt VAR TYPE SOURCE DIR [OPTIONS]
+	if mount -t "$2" ${5:+-o "$5"} "$3" "$4"; then
+		export "$1=$4"
+	else
+		say "could not mount $2 ($3); its tests will be skipped"
+	fi
+}
+mnt STABLE_TMPFS_DIR tmpfs tmpfs /mnt/tmpfs
+mnt STABLE_TMPFS_HUGE_DIR tmpfs tmpfs /mnt/tmpfs_huge huge=always
+mnt STABLE_EXT4_DIR ext4 /dev/vda /mnt/ext4
+mnt STABLE_XFS_DIR xfs /dev/vdb /mnt/xfs
+mnt STABLE_BTRFS_DIR btrfs /dev/vdc /mnt/btrfs
+[ -b /dev/vdd ] && export STABLE_BLKDEV=/dev/vdd
+
+run_suite() {
+	tap "### suite $1"
+	case $1 in
+	stable)
+		cd /tmp && stable_data >&3 2>&3
+		tap "### exit $?"
+		;;
+	existing)
+		# The kernel's own splice selftests, one TAP line per script.
+		tap "TAP version 13"
+		tap "1..2"
+		n=0
+		for t in default_file_splice_read.sh short_splice_read.sh; do
+			n=$((n + 1))
+			# These scripts exit with a count of failures, not
+			# kselftest codes: anything but 0 is a failure.
+			(cd /selftests/splice && sh "./$t") >/tmp/out 2>&1
+			rc=$?
+			sed 's/^/# /' /tmp/out >&3
+			if [ $rc -eq 0 ]; then
+				tap "ok $n splice_existing.$t"
+			else
+				tap "not ok $n splice_existing.$t # exit $rc"
+			fi
+		done
+		tap "### exit 0"
+		;;
+	*)
+		tap "### unknown suite $1"
+		;;
+	esac
+}
+
+say "running suites: ${SUITES:=stable,existing}"
+for s in $(echo "$SUITES" | tr , ' '); do
+	say "suite $s"
+	run_suite "$s"
+done
+tap "### done"
+say "done"
+sync
+umount /mnt/ext4 /mnt/xfs /mnt/btrfs 2>/dev/null
+reboot -f

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the tools/ scripts.  Source it; do not run it.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+OUT=$TOP/out
+LOGS=$OUT/logs
+SRC=$BUILD/linux		# git tree: base + series, where patches are edited
+BASESRC=$BUILD/linux-base	# worktree of the pristine base, built in-tree
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BASE_PKG=linux-source-6.12
+TESTED_VERSION=6.12.117-1~deb12u1
+JOBS=${JOBS:-$(nproc)}
+mkdir -p "$LOGS"
+
+: "${T0:=$(date +%s)}"
+export T0
+
+elapsed() {
+	local s=$(($(date +%s) - T0))
+	printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+# step NAME LOGFILE CMD...: run CMD with all output to LOGFILE, print one line.
+step() {
+	local name=$1 log=$2 rc
+	shift 2
+	printf '[%s] %s ...\n' "$(elapsed)" "$name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		printf '[%s] %s FAILED (exit %d); last lines of %s:\n' \
+			"$(elapsed)" "$name" $rc "${log#"$TOP"/}" >&2
+		tail -n 25 "$log" | sed 's/^/    /' >&2
+		return $rc
+	fi
+	return 0
+}
+
+die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+note() {
+	printf '[%s] %s\n' "$(elapsed)" "$*"
+}
+
+# series_sum: a hash of patches/series and every patch it lists.
+series_sum() {
+	local p list=$TOP/patches/series
+	{
+		cat "$list"
+		for p in $(grep -v -e '^\s*#' -e '^\s*$' "$list"); do
+			cat "$TOP/patches/$p"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# Identity for commits made by the tooling in build/linux.
+GIT_ID="-c user.name=splice-stable -c user.email=splice-stable@localhost"

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge the TAP and console logs of a base run and a patched run.
+
+Rules (README, "What make check checks"):
+  * no kernel splat in either guest log;
+  * on the base kernel, every case matching tests/base-must-fail fails
+    (else the tests are blind), and the integrity cases pass;
+  * on the patched kernel, a case fails if and only if tests/known-failures
+    lists it; a skip caused by a missing filesystem is a failure;
+  * the kernel's existing splice selftests pass on the patched kernel, or
+    fail on the base kernel too (an environment failure, reported as such).
+The last line is "check: N passed, N failed[, N skipped]".
+"""
+import argparse
+import fnmatch
+import os
+import re
+import sys
+
+SPLAT = re.compile(
+    r"(BUG:|WARNING:|Oops|kernel BUG at|general protection fault|KASAN|"
+    r"UBSAN|possible circular locking|possible recursive locking|"
+    r"inconsistent lock state|lockdep|refcount_t:|Bad page|"
+    r"list_(add|del) corruption|Kernel panic|Call Trace:|"
+    r"INFO: task .* blocked)")
+TAP = re.compile(r"^(not ok|ok) \d+ (\S+)(?:\s*#\s*(\w+)\s*(.*))?$")
+# Skip reasons that mean the guest lacked something it should have had.
+ENV_SKIP = re.compile(r"is not set|is not a |cannot make|needs root")
+
+
+def parse_tap(path):
+    """name -> (status, reason); status is ok, fail or skip."""
+    res = {}
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = TAP.match(line.rstrip("\n"))
+            if not m:
+                continue
+            ok, name, directive, reason = m.groups()
+            if directive and directive.upper() == "SKIP":
+                res[name] = ("skip", reason or "")
+            else:
+                res[name] = ("ok" if ok == "ok" else "fail", "")
+    return res
+
+
+def read_list(path):
+    items = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    items.append(line)
+    return items
+
+
+def splats(path):
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            if SPLAT.search(line):
+                out.append(line.rstrip())
+    return out
+
+
+def grouped(names):
+    """Print fixture.variant.test names as 'fixture.test: variants'."""
+    groups = {}
+    for n in sorted(names):
+        parts = n.split(".")
+        if len(parts) == 3:
+            key, var = parts[0] + "." + parts[2], parts[1]
+        else:
+            key, var = n, ""
+        groups.setdefault(key, []).append(var)
+    for key in sorted(groups):
+        vs = [v for v in groups[key] if v]
+        print("    %s (%d): %s" % (key, len(groups[key]), " ".join(vs)))
+
+
+class Tally:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.problems = []
+
+    def check(self, good, problem=None):
+        if good:
+            self.passed += 1
+        else:
+            self.failed += 1
+            if problem:
+                self.problems.append(problem)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", help="run directory of the base kernel (omit to judge one run)")
+    ap.add_argument("--patched", required=True, help="run directory of the patched kernel")
+    ap.add_argument("--known", required=True, help="tests/known-failures")
+    ap.add_argument("--must-fail", required=True, help="tests/base-must-fail")
+    ap.add_argument("--write-known", help="write the patched failures here and stop")
+    a = ap.parse_args()
+
+    base = parse_tap(os.path.join(a.base, "tap.log")) if a.base else {}
+    patched = parse_tap(os.path.join(a.patched, "tap.log"))
+    t = Tally()
+
+    if a.write_known:
+        with open(a.write_known, "w") as f:
+            f.write("# Cases still expected to fail on the patched kernel.\n"
+                    "# make check fails if one of them passes: remove it then.\n")
+            for n in sorted(k for k, v in patched.items() if v[0] == "fail"
+                            and n_is_stable(k)):
+                f.write(n + "\n")
+        return 0
+
+    for label, d in (("base", a.base), ("patched", a.patched)):
+        if not d:
+            continue
+        s = splats(os.path.join(d, "console.log"))
+        t.check(not s, "%s kernel: splat in the guest log:\n      %s" %
+                (label, "\n      ".join(s[:20])))
+
+    if a.base:
+        judge_base(t, base, a.must_fail)
+
+    # Patched kernel against tests/known-failures.
+    known = set(read_list(a.known))
+    stable = {k: v for k, v in patched.items() if n_is_stable(k)}
+    for k in sorted(stable):
+        st, why = stable[k]
+        if st == "skip":
+            if ENV_SKIP.search(why):
+                t.check(False, "patched kernel: %s skipped: %s" % (k, why))
+            else:
+                t.skipped += 1
+        elif st == "ok":
+            t.check(k not in known,
+                    "patched kernel: %s passes but tests/known-failures lists it: remove it" % k)
+        else:
+            t.check(k in known, "patched kernel: %s FAILS" % k)
+    for k in sorted(known - set(stable)):
+        t.check(False, "tests/known-failures lists %s, which did not run" % k)
+    pfail = [k for k, v in stable.items() if v[0] == "fail"]
+    print("patched kernel: %d stable-data cases: %d pass, %d fail (%d listed in tests/known-failures), %d skipped" % (
+        len(stable), count(stable, "ok"), len(pfail),
+        len([k for k in pfail if k in known]), count(stable, "skip")))
+
+    # The kernel's own splice selftests.
+    for k in sorted(k for k in patched if not n_is_stable(k)):
+        st = patched[k][0]
+        bst = base.get(k, ("missing", ""))[0]
+        if st == "fail" and bst == "fail" and base:
+            print("  %s fails on the base kernel too (environment, not the series)" % k)
+            t.skipped += 1
+        elif st == "skip":
+            t.skipped += 1
+        else:
+            t.check(st == "ok", "patched kernel: %s %s (base: %s)" % (k, st, bst))
+    if not patched:
+        t.check(False, "patched kernel: no results")
+
+    for p in t.problems:
+        print("FAIL: " + p)
+    print("check: %d passed, %d failed, %d skipped" % (t.passed, t.failed, t.skipped))
+    return 1 if t.failed else 0
+
+
+def judge_base(t, base, must_fail):
+    """The bug must show on the base kernel, and the rest must be sane."""
+    stable_base = {k: v for k, v in base.items() if n_is_stable(k)}
+    bfail = sorted(k for k, v in stable_base.items() if v[0] == "fail")
+    print("base kernel: %d stable-data cases: %d pass, %d FAIL, %d skipped" % (
+        len(stable_base), count(stable_base, "ok"), len(bfail),
+        count(stable_base, "skip")))
+    print("  the bug, reproduced: cases that fail on the unpatched kernel")
+    grouped(bfail)
+    for pat in read_list(must_fail):
+        hit = [k for k in stable_base if fnmatch.fnmatchcase(k, pat)]
+        blind = [k for k in hit if stable_base[k][0] != "fail"]
+        t.check(hit and not blind,
+                "base kernel: %s must fail there (else the tests are blind): %s" % (
+                    pat, ", ".join(blind) if hit else "no such case ran"))
+    for k, v in sorted(stable_base.items()):
+        if k.endswith(".integrity"):
+            t.check(v[0] == "ok", "base kernel: %s %s: the test itself is wrong" % (k, v[0]))
+
+
+def n_is_stable(name):
+    return name.startswith("stable_")
+
+
+def count(d, st):
+    return sum(1 for v in d.values() if v[0] == st)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one kernel under qemu -accel tcg with fresh disk images and run the
+# suites.  Output: out/runs/NAME/{console.log,tap.log}.
+# Usage: run.sh KERNEL [NAME] [SUITES]
+. "$(dirname "$0")/lib.sh"
+
+kernel=${1:?usage: run.sh base|patched|debug [name] [suites]}
+name=${2:-$kernel}
+suites=${3:-stable,existing}
+timeout=${RUN_TIMEOUT:-1500}
+img=$OUT/$kernel/bzImage
+[ -f "$img" ] || die "$img is missing; run 'make kernels'"
+[ -f "$OUT/initramfs.cpio.gz" ] || die "out/initramfs.cpio.gz is missing; run 'make initramfs'"
+dir=$OUT/runs/$name
+rm -rf "$dir"
+mkdir -p "$dir/disks"
+
+# Disk order is an interface: vda is ext4, so any initramfs can mount it.
+# The raw device is exactly the test file's size (6 MiB + 2560 bytes).
+disks() {
+	set -e
+	for fs in ext4 xfs btrfs; do
+		truncate -s 512M "$dir/disks/$fs.img"
+	done
+	mkfs.ext4 -q -F "$dir/disks/ext4.img"
+	mkfs.xfs -q -f "$dir/disks/xfs.img"
+	mkfs.btrfs -q -f "$dir/disks/btrfs.img"
+	truncate -s 6294016 "$dir/disks/raw.img"
+}
+step "make disk images ($name)" "$dir/mkfs.log" disks ||
+	die "could not make the disk images; see ${dir#"$TOP"/}/mkfs.log"
+
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=6 SUITES=$suites $EXTRA_CMDLINE"
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G
+	-nodefaults -display none -no-reboot
+	-kernel "$img" -initrd "$OUT/initramfs.cpio.gz" -append "$cmdline"
+	-serial "file:$dir/console.log" -serial "file:$dir/tap.log")
+for d in ext4 xfs btrfs raw; do
+	qemu+=(-drive "file=$dir/disks/$d.img,format=raw,if=virtio,cache=unsafe")
+done
+printf '%q ' "${qemu[@]}" >"$dir/qemu.cmd"
+
+start=$(date +%s)
+note "boot $kernel kernel, suites $suites (log: ${dir#"$TOP"/}/console.log)"
+timeout -k 10 "$timeout" "${qemu[@]}" >"$dir/qemu.log" 2>&1
+rc=$?
+took=$(($(date +%s) - start))
+rm -rf "$dir/disks"
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	tail -n 20 "$dir/console.log" | sed 's/^/    /' >&2
+	die "the $kernel kernel did not finish within ${timeout}s (RUN_TIMEOUT); see ${dir#"$TOP"/}/console.log"
+fi
+if [ $rc -ne 0 ]; then
+	cat "$dir/qemu.log" >&2
+	die "qemu exited with $rc"
+fi
+if ! grep -q '^### done' "$dir/tap.log"; then
+	tail -n 30 "$dir/console.log" | sed 's/^/    /' >&2
+	die "the $kernel kernel stopped before the suites finished; see ${dir#"$TOP"/}/console.log"
+fi
+note "$kernel kernel finished in ${took}s"
