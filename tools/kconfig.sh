@@ -21,7 +21,10 @@ mkcfg() {
 	rm -rf "$work"
 	mkdir -p "$work"
 	# shellcheck disable=SC2086
-	(cd "$BASESRC" && ARCH=x86_64 scripts/kconfig/merge_config.sh -n -O "$work" $frags)
+	# In the base tree, which may be built in-tree: the result goes to
+	# KCONFIG_CONFIG and the tree's own .config is left alone.
+	(cd "$BASESRC" && ARCH=x86_64 KCONFIG_CONFIG="$work/.config" \
+		scripts/kconfig/merge_config.sh -n $frags)
 }
 step "configure ($flavour)" "$log" mkcfg || die "configuration failed; see ${log#"$TOP"/}"
 if grep -A2 -E 'Value requested for .* not in final' "$log" >/dev/null; then

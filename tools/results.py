@@ -17,6 +17,7 @@ import fnmatch
 import os
 import re
 import sys
+import textwrap
 
 SPLAT = re.compile(
     r"(BUG:|WARNING:|Oops|kernel BUG at|general protection fault|KASAN|"
@@ -77,7 +78,9 @@ def grouped(names):
         groups.setdefault(key, []).append(var)
     for key in sorted(groups):
         vs = [v for v in groups[key] if v]
-        print("    %s (%d): %s" % (key, len(groups[key]), " ".join(vs)))
+        print("    %s (%d):" % (key, len(groups[key])))
+        print(textwrap.fill(" ".join(vs), width=100, initial_indent=" " * 6,
+                            subsequent_indent=" " * 6))
 
 
 class Tally:
