@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched \
-	initramfs run export clean distclean help
+	initramfs run export checkpatch clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -45,6 +45,10 @@ run:
 	*) echo "error: KERNEL must be base or patched" >&2; exit 1;; esac
 	@bash $(T)/run.sh $(KERNEL)
 
+# scripts/checkpatch.pl --strict on every patch.
+checkpatch: tree
+	@bash $(T)/checkpatch.sh
+
 # Write build/linux's commits base..patched to patches/.
 export:
 	@bash $(T)/export.sh
@@ -54,7 +58,8 @@ help:
 	echo "make check     build both kernels, run and judge both (CI)"; \
 	echo "make kernels   out/base/bzImage and out/patched/bzImage"; \
 	echo "make run KERNEL=base|patched"; \
-	echo "make export    build/linux commits -> patches/"
+	echo "make export    build/linux commits -> patches/"; \
+	echo "make checkpatch  checkpatch.pl --strict on every patch"
 
 clean:
 	rm -rf out

@@ -5,7 +5,7 @@
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static gcc make flex bison bc
 libelf-dev libssl-dev cpio xz-utils ccache liburing-dev e2fsprogs xfsprogs
-btrfs-progs git rsync perl python3 kmod gzip"
+btrfs-progs git rsync perl python3 python3-ply python3-git kmod gzip"
 
 missing=
 for p in $PKGS; do
