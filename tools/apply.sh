@@ -19,7 +19,9 @@ for p in $patches; do
 done
 want=$(series_sum)
 head=$(git rev-parse HEAD)
-read -r had_sum had_head <"$stamp" 2>/dev/null
+had_sum=
+had_head=
+[ -f "$stamp" ] && read -r had_sum had_head <"$stamp"
 
 if [ "$(git rev-parse --abbrev-ref HEAD)" != patched ]; then
 	die "build/linux is not on branch 'patched'; check it out (git -C build/linux checkout patched)"
