@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched \
-	initramfs run export checkpatch clean distclean help
+	initramfs run export checkpatch bench bisect-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -45,6 +45,14 @@ run:
 	*) echo "error: KERNEL must be base or patched" >&2; exit 1;; esac
 	@bash $(T)/run.sh $(KERNEL)
 
+# Throughput of base and patched kernels, same workloads (ratios only).
+bench:
+	@bash $(T)/bench.sh
+
+# Build after each patch of the series: every commit must build alone.
+bisect-check:
+	@bash $(T)/bisect-check.sh
+
 # scripts/checkpatch.pl --strict on every patch.
 checkpatch: tree
 	@bash $(T)/checkpatch.sh
@@ -59,7 +67,9 @@ help:
 	echo "make kernels   out/base/bzImage and out/patched/bzImage"; \
 	echo "make run KERNEL=base|patched"; \
 	echo "make export    build/linux commits -> patches/"; \
-	echo "make checkpatch  checkpatch.pl --strict on every patch"
+	echo "make checkpatch  checkpatch.pl --strict on every patch"; \
+	echo "make bisect-check  build after each patch"; \
+	echo "make bench     throughput ratios, base and patched"
 
 clean:
 	rm -rf out

@@ -17,6 +17,7 @@ build_tests() {
 	make -C "$SRC/tools/testing/selftests/splice" OUTPUT="$KST/splice" \
 		LDFLAGS=-static all
 	cp "$SRC"/tools/testing/selftests/splice/*.sh "$KST/splice/"
+	gcc -O2 -Wall -static -o "$KST/splice/splice_bench" "$TOP/bench/splice_bench.c"
 }
 step "build selftests (static)" "$LOGS/selftests.log" build_tests ||
 	die "the selftests did not build; see out/logs/selftests.log"

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the kernel after each patch of the series, in a worktree of its
+# own (build/bisect), so that every commit is known to build without new
+# compiler warnings.  The selftest patch also builds its tests.
+. "$(dirname "$0")/lib.sh"
+
+bash "$(dirname "$0")/apply.sh" || exit 1
+bash "$(dirname "$0")/kconfig.sh" || exit 1
+WT=$BUILD/bisect
+if [ ! -d "$WT" ]; then
+	git -C "$SRC" worktree add -q --detach "$WT" base ||
+		die "could not make the worktree build/bisect"
+fi
+export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$BUILD
+export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=splice KBUILD_BUILD_HOST=stable
+cfg=$OUT/kconfig/default.config
+n=0
+rc=0
+for c in $(git -C "$SRC" rev-list --reverse base..patched); do
+	n=$((n + 1))
+	subject=$(git -C "$SRC" log -1 --format=%s "$c")
+	log=$LOGS/bisect-$n.log
+	build() {
+		set -e
+		git -C "$WT" checkout -q --detach "$c"
+		cmp -s "$cfg" "$WT/.config" || cp "$cfg" "$WT/.config"
+		make -C "$WT" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+			-j"$JOBS" olddefconfig bzImage
+		if git -C "$WT" diff --name-only base "$c" | grep -q '^tools/testing/selftests/'; then
+			make -C "$WT" ARCH=x86_64 headers
+			mkdir -p "$BUILD/bisect-selftests"
+			make -C "$WT/tools/testing/selftests/splice" \
+				OUTPUT="$BUILD/bisect-selftests" LDFLAGS=-static all
+		fi
+	}
+	if ! step "patch $n: $subject" "$log" build; then
+		rc=1
+		continue
+	fi
+	if grep -E '(^|: )warning: ' "$log"; then
+		note "patch $n builds with warnings (${log#"$TOP"/})"
+		rc=1
+	fi
+done
+[ $rc -eq 0 ] && note "bisect-check: all $n patches build on their own"
+exit $rc
