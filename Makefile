@@ -5,7 +5,7 @@
 T := tools
 KERNEL ?= patched
 
-.PHONY: all check deps tree apply config kernels kernel-base kernel-patched \
+.PHONY: all check deps tree apply config kernels kernel-base kernel-patched kernel-debug \
 	initramfs run export checkpatch bench bisect-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
@@ -36,13 +36,19 @@ kernel-patched: apply config
 
 kernels: kernel-base kernel-patched
 
+# The patched kernel with configs/debug.config (KASAN, lockdep, DEBUG_VM,
+# DEBUG_PAGEALLOC, fault injection): out/debug/bzImage.
+kernel-debug: apply
+	@bash $(T)/kconfig.sh debug
+	@bash $(T)/build-kernel.sh debug
+
 initramfs: apply
 	@bash $(T)/initramfs.sh
 
-# Boot one kernel with the suite: make run KERNEL=base|patched
+# Boot one kernel with the suite: make run KERNEL=base|patched|debug
 run:
-	@case "$(KERNEL)" in base|patched) ;; \
-	*) echo "error: KERNEL must be base or patched" >&2; exit 1;; esac
+	@case "$(KERNEL)" in base|patched|debug) ;; \
+	*) echo "error: KERNEL must be base, patched or debug" >&2; exit 1;; esac
 	@bash $(T)/run.sh $(KERNEL)
 
 # Throughput of base and patched kernels, same workloads (ratios only).

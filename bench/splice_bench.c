@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,6 +84,19 @@ static double run(const char *method, int fd, size_t size, size_t chunk,
 			if (n != (ssize_t)chunk)
 				die("vmsplice");
 			drain(p[0], null, n);
+		} else if (!strcmp(method, "remap_pages")) {
+			/*
+			 * What handing the caller's pages to the pipe would
+			 * cost at the least: the pages leave the caller's
+			 * page tables (with a TLB flush) and fresh ones are
+			 * faulted in when it next stores there.
+			 */
+			size_t i;
+
+			if (madvise(buf, chunk, MADV_DONTNEED))
+				die("madvise");
+			for (i = 0; i < chunk; i += 4096)
+				((char *)buf)[i] = 1;
 		} else if (!strcmp(method, "write_pipe")) {
 			n = write(p[1], buf, chunk);
 			if (n != (ssize_t)chunk)
@@ -100,7 +114,7 @@ static double run(const char *method, int fd, size_t size, size_t chunk,
 int main(int argc, char **argv)
 {
 	static const char * const methods[] = {
-		"read_write", "splice", "write_pipe", "vmsplice",
+		"read_write", "splice", "write_pipe", "vmsplice", "remap_pages",
 		"cold_read_write", "cold_splice", "cold_splice_move",
 	};
 	size_t size, chunk, i, rep;

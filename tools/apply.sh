@@ -55,6 +55,9 @@ apply() {
 n=$(echo "$patches" | grep -c .)
 if ! step "apply patches/series ($n patches)" "$LOGS/apply.log" apply; then
 	p=$(sed -n 's/^error: \(.*\) does not apply$/\1/p' "$LOGS/apply.log")
+	# Leave no half-applied series behind for the next build to pick up.
+	git checkout -q -B patched base
+	rm -f "$stamp"
 	die "patch ${p:-?} does not apply to the base; see out/logs/apply.log"
 fi
 echo "$want $(git rev-parse HEAD)" >"$stamp"

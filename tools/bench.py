@@ -30,7 +30,8 @@ def main():
     for fs in fss:
         for c in chunks:
             for m in ("read_write", "splice", "write_pipe", "vmsplice",
-                      "cold_read_write", "cold_splice", "cold_splice_move"):
+                      "remap_pages", "cold_read_write", "cold_splice",
+                      "cold_splice_move"):
                 b, p = base.get((fs, m, c)), patched.get((fs, m, c))
                 if p is None:
                     continue
@@ -48,9 +49,11 @@ def main():
     for fs in fss:
         for c in chunks:
             g = lambda m: patched.get((fs, m, c), 0)
-            print("  %-10s %5d KiB  splice/read+write %.2f   vmsplice/write %.2f" % (
-                fs, c, g("splice") / g("read_write") if g("read_write") else 0,
-                g("vmsplice") / g("write_pipe") if g("write_pipe") else 0))
+            r = lambda a, b: g(a) / g(b) if g(b) else 0
+            print("  %-10s %5d KiB  splice/read+write %.2f   vmsplice/write %.2f"
+                  "   remap/write %.2f" % (fs, c, r("splice", "read_write"),
+                                           r("vmsplice", "write_pipe"),
+                                           r("remap_pages", "write_pipe")))
 
 
 if __name__ == "__main__":

@@ -1,17 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build one kernel: base (pristine source) or patched (base + series), or
-# debug (patched tree, debug config, separate object directory).
+# debug (the patched commit with configs/debug.config, in build/linux-debug).
 # Result: out/KERNEL/bzImage.  Builds are incremental and go through ccache.
 . "$(dirname "$0")/lib.sh"
 
 kernel=${1:?usage: build-kernel.sh base|patched|debug}
 flavour=default
-objdir=
 case $kernel in
 base) tree=$BASESRC ;;
 patched) tree=$SRC ;;
-debug) tree=$SRC; flavour=debug; objdir=$BUILD/obj-debug ;;
+debug)
+	# A worktree of its own at the patched commit, built in-tree like the
+	# others (kbuild will not build O= from a tree built in-tree).
+	tree=$BUILD/linux-debug
+	flavour=debug
+	if [ ! -d "$tree" ]; then
+		git -C "$SRC" worktree add -q --detach "$tree" HEAD ||
+			die "could not make the worktree build/linux-debug"
+	fi
+	git -C "$tree" checkout -q --detach "$(git -C "$SRC" rev-parse HEAD)" ||
+		die "could not check out the patched commit in build/linux-debug"
+	;;
 *) die "unknown kernel '$kernel' (base, patched or debug)" ;;
 esac
 [ -d "$tree" ] || die "$tree is missing; run 'make tree' first"
@@ -24,11 +34,6 @@ export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=splice KBUILD_BUILD_HOST=stable
 MAKEARGS="-C $tree ARCH=x86_64 CC=ccache\ gcc HOSTCC=ccache\ gcc -j$JOBS"
 dotcfg=$tree/.config
-if [ -n "$objdir" ]; then
-	mkdir -p "$objdir"
-	MAKEARGS="$MAKEARGS O=$objdir"
-	dotcfg=$objdir/.config
-fi
 
 build() {
 	set -e
@@ -38,7 +43,7 @@ build() {
 	fi
 	eval make "$MAKEARGS" bzImage
 	mkdir -p "$OUT/$kernel"
-	cp "${objdir:-$tree}/arch/x86/boot/bzImage" "$OUT/$kernel/bzImage.new"
+	cp "$tree/arch/x86/boot/bzImage" "$OUT/$kernel/bzImage.new"
 	mv "$OUT/$kernel/bzImage.new" "$OUT/$kernel/bzImage"
 	cp "$dotcfg" "$OUT/$kernel/config"
 }

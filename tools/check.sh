@@ -1,29 +1,42 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build both kernels and the initramfs, run the suites on the
-# base kernel (the bug must show) and on the patched kernel (only what
-# tests/known-failures lists may fail), then judge both runs.
+# make check: build the base, patched and debug kernels and the initramfs,
+# run the suites on the base kernel (the bug must show), on the patched
+# kernel and on the debug kernel (only what tests/known-failures lists may
+# fail, and no splat), then judge the runs together.
 # make (ONLY=patched): the same for the patched kernel alone.
 . "$(dirname "$0")/lib.sh"
 T=$TOP/tools
 
-kernels=${ONLY:-base patched}
+kernels=${ONLY:-base patched debug}
 bash "$T/deps.sh" || exit 1
 bash "$T/extract.sh" || exit 1
 bash "$T/apply.sh" || exit 1
 bash "$T/kconfig.sh" || exit 1
+case " $kernels " in
+*" debug "*) bash "$T/kconfig.sh" debug || exit 1 ;;
+esac
 for k in $kernels; do
 	bash "$T/build-kernel.sh" "$k" || exit 1
 done
 bash "$T/initramfs.sh" || exit 1
+# shellcheck disable=SC2086
+bash "$T/interface-check.sh" $(echo " $kernels " | sed 's/ debug / /') || exit 1
 for k in $kernels; do
-	bash "$T/run.sh" "$k" || exit 1
+	suites=stable,existing
+	# KASAN and DEBUG_PAGEALLOC under TCG are slow: the parts of the suite
+	# that exercise page handling the checkers watch.
+	[ "$k" = debug ] && suites=stable-debug
+	bash "$T/run.sh" "$k" "$k" "$suites" || exit 1
 done
 
 args=(--patched "$OUT/runs/patched" --known "$TOP/tests/known-failures"
 	--must-fail "$TOP/tests/base-must-fail")
 case " $kernels " in
 *" base "*) args+=(--base "$OUT/runs/base") ;;
+esac
+case " $kernels " in
+*" debug "*) args+=(--debug "$OUT/runs/debug") ;;
 esac
 note "results (TAP: out/runs/*/tap.log, guest logs: out/runs/*/console.log)"
 python3 "$T/results.py" "${args[@]}" | tee "$OUT/check.txt"

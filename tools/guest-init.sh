@@ -40,6 +40,12 @@ run_suite() {
 		cd /tmp && stable_data >&3 2>&3
 		tap "### exit $?"
 		;;
+	stable-debug)
+		# On the debug kernel: vmsplice, whose page handling the
+		# checkers watch, and the 100,000-call stress test.
+		cd /tmp && stable_data -f stable_vmsplice -f stable_stress >&3 2>&3
+		tap "### exit $?"
+		;;
 	existing)
 		# The kernel's own splice selftests, one TAP line per script.
 		tap "TAP version 13"

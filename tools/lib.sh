@@ -26,7 +26,8 @@ step() {
 	local name=$1 log=$2 rc
 	shift 2
 	printf '[%s] %s ...\n' "$(elapsed)" "$name"
-	"$@" >"$log" 2>&1
+	# In a subshell: the step may "set -e" without changing the caller.
+	("$@") >"$log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		printf '[%s] %s FAILED (exit %d); last lines of %s:\n' \

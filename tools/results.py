@@ -20,10 +20,9 @@ import sys
 import textwrap
 
 SPLAT = re.compile(
-    r"(BUG:|WARNING:|Oops|kernel BUG at|general protection fault|KASAN|"
-    r"UBSAN|possible circular locking|possible recursive locking|"
-    r"inconsistent lock state|lockdep|refcount_t:|Bad page|"
-    r"list_(add|del) corruption|Kernel panic|Call Trace:|"
+    r"(BUG:|WARNING:|Oops|kernel BUG at|general protection fault|"
+    r"UBSAN|DEBUG_LOCKS_WARN_ON|lockdep is turned off|refcount_t:|"
+    r"Bad page|list_(add|del) corruption|Kernel panic|Call Trace:|"
     r"INFO: task .* blocked)")
 TAP = re.compile(r"^(not ok|ok) \d+ (\S+)(?:\s*#\s*(\w+)\s*(.*))?$")
 # Skip reasons that mean the guest lacked something it should have had.
@@ -101,6 +100,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", help="run directory of the base kernel (omit to judge one run)")
     ap.add_argument("--patched", required=True, help="run directory of the patched kernel")
+    ap.add_argument("--debug", help="run directory of the debug kernel, judged like the patched one")
     ap.add_argument("--known", required=True, help="tests/known-failures")
     ap.add_argument("--must-fail", required=True, help="tests/base-must-fail")
     ap.add_argument("--write-known", help="write the patched failures here and stop")
@@ -119,7 +119,7 @@ def main():
                 f.write(n + "\n")
         return 0
 
-    for label, d in (("base", a.base), ("patched", a.patched)):
+    for label, d in (("base", a.base), ("patched", a.patched), ("debug", a.debug)):
         if not d:
             continue
         s = splats(os.path.join(d, "console.log"))
@@ -129,29 +129,42 @@ def main():
     if a.base:
         judge_base(t, base, a.must_fail)
 
-    # Patched kernel against tests/known-failures.
-    known = set(read_list(a.known))
+    runs = [("patched", patched)]
+    if a.debug:
+        runs.append(("debug", parse_tap(os.path.join(a.debug, "tap.log"))))
+    for label, res in runs:
+        judge_patched(t, label, res, base, read_list(a.known))
+
+    for p in t.problems:
+        print("FAIL: " + p)
+    print("check: %d passed, %d failed, %d skipped" % (t.passed, t.failed, t.skipped))
+    return 1 if t.failed else 0
+
+
+def judge_patched(t, label, patched, base, known):
+    """Only what tests/known-failures lists may fail; the kernel's own
+    splice selftests must not fail where they pass on the base kernel."""
+    known = set(known)
     stable = {k: v for k, v in patched.items() if n_is_stable(k)}
     for k in sorted(stable):
         st, why = stable[k]
         if st == "skip":
             if ENV_SKIP.search(why):
-                t.check(False, "patched kernel: %s skipped: %s" % (k, why))
+                t.check(False, "%s kernel: %s skipped: %s" % (label, k, why))
             else:
                 t.skipped += 1
         elif st == "ok":
             t.check(k not in known,
-                    "patched kernel: %s passes but tests/known-failures lists it: remove it" % k)
+                    "%s kernel: %s passes but tests/known-failures lists it: remove it" % (label, k))
         else:
-            t.check(k in known, "patched kernel: %s FAILS" % k)
+            t.check(k in known, "%s kernel: %s FAILS" % (label, k))
     for k in sorted(known - set(stable)):
-        t.check(False, "tests/known-failures lists %s, which did not run" % k)
+        t.check(False, "tests/known-failures lists %s, which did not run on the %s kernel" % (k, label))
     pfail = [k for k, v in stable.items() if v[0] == "fail"]
-    print("patched kernel: %d stable-data cases: %d pass, %d fail (%d listed in tests/known-failures), %d skipped" % (
-        len(stable), count(stable, "ok"), len(pfail),
+    print("%s kernel: %d stable-data cases: %d pass, %d fail (%d listed in tests/known-failures), %d skipped" % (
+        label, len(stable), count(stable, "ok"), len(pfail),
         len([k for k in pfail if k in known]), count(stable, "skip")))
 
-    # The kernel's own splice selftests.
     for k in sorted(k for k in patched if not n_is_stable(k)):
         st = patched[k][0]
         bst = base.get(k, ("missing", ""))[0]
@@ -161,14 +174,9 @@ def main():
         elif st == "skip":
             t.skipped += 1
         else:
-            t.check(st == "ok", "patched kernel: %s %s (base: %s)" % (k, st, bst))
+            t.check(st == "ok", "%s kernel: %s %s (base: %s)" % (label, k, st, bst))
     if not patched:
-        t.check(False, "patched kernel: no results")
-
-    for p in t.problems:
-        print("FAIL: " + p)
-    print("check: %d passed, %d failed, %d skipped" % (t.passed, t.failed, t.skipped))
-    return 1 if t.failed else 0
+        t.check(False, "%s kernel: no results" % label)
 
 
 def judge_base(t, base, must_fail):

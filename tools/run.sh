@@ -32,6 +32,11 @@ step "make disk images ($name)" "$dir/mkfs.log" disks ||
 	die "could not make the disk images; see ${dir#"$TOP"/}/mkfs.log"
 
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=6 SUITES=$suites $EXTRA_CMDLINE"
+if [ "$kernel" = debug ]; then
+	# KASAN and lockdep under emulation: give it longer.
+	cmdline="$cmdline debug_pagealloc=on"
+	timeout=${RUN_TIMEOUT:-3600}
+fi
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G
 	-nodefaults -display none -no-reboot
 	-kernel "$img" -initrd "$OUT/initramfs.cpio.gz" -append "$cmdline"
@@ -43,7 +48,7 @@ printf '%q ' "${qemu[@]}" >"$dir/qemu.cmd"
 
 start=$(date +%s)
 note "boot $kernel kernel, suites $suites (log: ${dir#"$TOP"/}/console.log)"
-timeout -k 10 "$timeout" "${qemu[@]}" >"$dir/qemu.log" 2>&1
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" >"$dir/qemu.log" 2>&1
 rc=$?
 took=$(($(date +%s) - start))
 rm -rf "$dir/disks"
