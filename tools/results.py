@@ -78,8 +78,9 @@ def grouped(names):
     for key in sorted(groups):
         vs = [v for v in groups[key] if v]
         print("    %s (%d):" % (key, len(groups[key])))
-        print(textwrap.fill(" ".join(vs), width=100, initial_indent=" " * 6,
-                            subsequent_indent=" " * 6))
+        if vs:
+            print(textwrap.fill(" ".join(vs), width=100, initial_indent=" " * 6,
+                                subsequent_indent=" " * 6))
 
 
 class Tally:
