@@ -3,8 +3,9 @@
 # make check: build the base, patched and debug kernels and the initramfs,
 # run the suites on the base kernel (the bug must show), on the patched
 # kernel and on the debug kernel (only what tests/known-failures lists may
-# fail, and no splat), then judge the runs together.
-# make (ONLY=patched): the same for the patched kernel alone.
+# fail, and no splat), check every patch with checkpatch --strict and
+# build the tree after each patch (bisect-check), then judge it all.
+# make (ONLY=patched): the suites on the patched kernel alone.
 . "$(dirname "$0")/lib.sh"
 T=$TOP/tools
 
@@ -32,6 +33,13 @@ done
 
 args=(--patched "$OUT/runs/patched" --known "$TOP/tests/known-failures"
 	--must-fail "$TOP/tests/base-must-fail")
+if [ -z "$ONLY" ]; then
+	# The series itself: style, and every patch building on its own.
+	step "checkpatch --strict" "$LOGS/checkpatch.log" bash "$T/checkpatch.sh"
+	args+=(--gate "checkpatch --strict (out/logs/checkpatch.log)=$?")
+	bash "$T/bisect-check.sh"
+	args+=(--gate "bisect-check: every patch builds on its own (out/logs/bisect-*.log)=$?")
+fi
 case " $kernels " in
 *" base "*) args+=(--base "$OUT/runs/base") ;;
 esac

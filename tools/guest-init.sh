@@ -39,6 +39,8 @@ run_suite() {
 	stable)
 		cd /tmp && stable_data >&3 2>&3
 		tap "### exit $?"
+		cd /tmp && fuse_splice_move >&3 2>&3
+		tap "### exit $?"
 		;;
 	stable-debug)
 		# On the debug kernel: vmsplice, whose page handling the
