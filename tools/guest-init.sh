@@ -45,9 +45,9 @@ run_suite() {
 	stable-debug)
 		# On the debug kernel: vmsplice, whose page handling the
 		# checkers watch, the 100,000-call stress test, the counters,
-		# socket splice, and fuse moving pages out of a pipe.
+		# bad input, socket splice, and fuse moving pages out of a pipe.
 		cd /tmp && stable_data -f stable_vmsplice -f stable_stress \
-			-f splice_counters -f global >&3 2>&3
+			-f splice_counters -f splice_bad_input -f global >&3 2>&3
 		tap "### exit $?"
 		cd /tmp && fuse_splice_move >&3 2>&3
 		tap "### exit $?"
