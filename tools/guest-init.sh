@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of the test initramfs.  The kernel command line says which suites
-# to run (SUITES=stable,existing).  Kernel messages and progress go to
+# to run (SUITES=stable,existing,cow).  Kernel messages and progress go to
 # ttyS0; TAP goes to ttyS1, which the host keeps as tap.log.
 /bin/busybox --install -s /bin
 export PATH=/bin:/selftests/splice
@@ -37,17 +37,12 @@ run_suite() {
 	tap "### suite $1"
 	case $1 in
 	stable)
-		cd /tmp && stable_data >&3 2>&3
+		# STABLE_ARGS on the kernel command line, commas for spaces,
+		# narrows stable_data (make run ... STABLE_ARGS=-v,ext4_splice).
+		# shellcheck disable=SC2086
+		cd /tmp && stable_data $(echo "$STABLE_ARGS" | tr , ' ') >&3 2>&3
 		tap "### exit $?"
-		cd /tmp && fuse_splice_move >&3 2>&3
-		tap "### exit $?"
-		;;
-	stable-debug)
-		# On the debug kernel: vmsplice, whose page handling the
-		# checkers watch, the 100,000-call stress test, the counters,
-		# bad input, socket splice, and fuse moving pages out of a pipe.
-		cd /tmp && stable_data -f stable_vmsplice -f stable_stress \
-			-f splice_counters -f splice_bad_input -f global >&3 2>&3
+		cd /tmp && stable_robust >&3 2>&3
 		tap "### exit $?"
 		cd /tmp && fuse_splice_move >&3 2>&3
 		tap "### exit $?"
@@ -72,6 +67,26 @@ run_suite() {
 		done
 		tap "### exit 0"
 		;;
+	cow)
+		# The vmsplice() cases of the kernel's mm/cow selftest, named
+		# mm_cow.<what it ran>; its other cases stay comments.
+		tap "TAP version 13"
+		/selftests/mm/cow 2>&1 | awk '
+			/^# \[RUN\] / { run = substr($0, 9); next }
+			/^(not )?ok [0-9]+/ && run ~ /vmsplice/ {
+				name = tolower(run)
+				gsub(/[^a-z0-9]+/, "_", name)
+				gsub(/^_+|_+$/, "", name)
+				res = $1 == "not" ? "not ok" : "ok"
+				dir = ""
+				if (match($0, / # (SKIP|skip).*$/))
+					dir = substr($0, RSTART)
+				print res " " ++n " mm_cow." name dir
+				next
+			}
+			{ print "# cow: " $0 }' >&3
+		tap "### exit 0"
+		;;
 	bench)
 		# Throughput ratios, one boot; numbers are TCG-relative.
 		for d in $STABLE_TMPFS_DIR $STABLE_EXT4_DIR $STABLE_XFS_DIR; do
@@ -85,7 +100,7 @@ run_suite() {
 	esac
 }
 
-say "running suites: ${SUITES:=stable,existing}"
+say "running suites: ${SUITES:=stable,existing,cow}"
 for s in $(echo "$SUITES" | tr , ' '); do
 	say "suite $s"
 	run_suite "$s"

@@ -17,6 +17,10 @@ build_tests() {
 	make -C "$SRC/tools/testing/selftests/splice" OUTPUT="$KST/splice" \
 		LDFLAGS=-static all
 	cp "$SRC"/tools/testing/selftests/splice/*.sh "$KST/splice/"
+	# The kernel's copy-on-write selftest, for its vmsplice() cases.
+	mkdir -p "$KST/mm"
+	make -C "$SRC/tools/testing/selftests/mm" OUTPUT="$KST/mm" \
+		LDFLAGS=-static "$KST/mm/cow"
 	gcc -O2 -Wall -static -o "$KST/splice/splice_bench" "$TOP/bench/splice_bench.c"
 }
 step "build selftests (static)" "$LOGS/selftests.log" build_tests ||
@@ -40,6 +44,8 @@ pack() {
 		for f in "$KST"/splice/*; do
 			echo "file /selftests/splice/$(basename "$f") $f 0755 0 0"
 		done
+		echo "dir /selftests/mm 0755 0 0"
+		echo "file /selftests/mm/cow $KST/mm/cow 0755 0 0"
 	} >"$BUILD/initramfs.list"
 	"$GEN" "$BUILD/initramfs.list" | gzip -1 >"$OUT/initramfs.cpio.gz.new"
 	mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"
