@@ -1,18 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Throughput of ways to move file or user data to /dev/null, in one run,
- * so that ratios between them are meaningful even under emulation.
+ * Throughput of the ways to move file or user data, in one run, so that
+ * ratios between them mean something even under emulation.
  *
- * usage: splice_bench DIR [FILE_MIB] [CHUNK_KIB...]
- * Prints: "bench DIR METHOD CHUNK_KIB MIB_PER_S" lines.
+ * usage: splice_bench DIR FILE_MIB CHUNK_KIB...
+ * Prints "bench DIR METHOD CHUNK_KIB MIB_PER_S" lines, three per method
+ * and chunk size after one warm-up pass.
+ *
+ * Methods (a 32 MiB file in DIR, CHUNK_KIB per call):
+ *   read_write, splice, sendfile        file -> /dev/null
+ *   unix_read_write, unix_splice, unix_sendfile
+ *                                       file -> AF_UNIX socket, a reader
+ *                                       process drains it with read()
+ *   tcp_read_write, tcp_splice, tcp_sendfile
+ *                                       the same over TCP loopback
+ *   write_pipe, vmsplice                user buffer -> pipe -> /dev/null
+ *   remap_pages                         what handing the caller's pages
+ *                                       over would cost at the least
+ *   cold_read_write, cold_splice, cold_splice_move, cold_odirect
+ *                                       one pass over an uncached file
+ *                                       (POSIX_FADV_DONTNEED first);
+ *                                       cold_odirect reads with O_DIRECT
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,118 +55,253 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* Drain a pipe into /dev/null without copying. */
-static void drain(int pfd, int null, size_t len)
+/* Drain a pipe into /dev/null (or a socket) with splice. */
+static void drain(int pfd, int out, size_t len)
 {
 	while (len) {
-		ssize_t n = splice(pfd, NULL, null, NULL, len, 0);
+		ssize_t n = splice(pfd, NULL, out, NULL, len, 0);
 
 		if (n <= 0)
-			die("splice to /dev/null");
+			die("splice out of the pipe");
 		len -= n;
 	}
 }
 
-static double run(const char *method, int fd, size_t size, size_t chunk,
-		  char *buf)
+static void write_all(int fd, const char *buf, size_t len)
 {
-	int null = open("/dev/null", O_WRONLY), p[2];
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n <= 0)
+			die("write");
+		buf += n;
+		len -= n;
+	}
+}
+
+/* A receiving end that a child process drains with read(). */
+struct sink {
+	int fd;
+	pid_t reader;
+};
+
+static void big_buffers(int fd)
+{
+	int v = 4 * MIB;
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v));
+}
+
+static void reader(int fd, size_t size)
+{
+	static char buf[1 << 20];
+	ssize_t n;
+
+	while (size) {
+		n = read(fd, buf, sizeof(buf) < size ? sizeof(buf) : size);
+		if (n <= 0)
+			_exit(1);
+		size -= n;
+	}
+	_exit(0);
+}
+
+static struct sink open_sink(const char *kind, size_t size)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	struct sink s = { .reader = 0 };
+	int sv[2], l, one = 1;
+
+	if (!strcmp(kind, "null")) {
+		s.fd = open("/dev/null", O_WRONLY);
+		if (s.fd < 0)
+			die("/dev/null");
+		return s;
+	}
+	if (!strcmp(kind, "unix")) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			die("socketpair");
+	} else {
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		l = socket(AF_INET, SOCK_STREAM, 0);
+		sv[0] = socket(AF_INET, SOCK_STREAM, 0);
+		if (l < 0 || sv[0] < 0 || bind(l, (void *)&a, sizeof(a)) ||
+		    listen(l, 1) || getsockname(l, (void *)&a, &alen))
+			die("tcp listen");
+		big_buffers(sv[0]);
+		if (connect(sv[0], (void *)&a, sizeof(a)))
+			die("connect");
+		sv[1] = accept(l, NULL, NULL);
+		if (sv[1] < 0)
+			die("accept");
+		close(l);
+		setsockopt(sv[0], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
+	big_buffers(sv[0]);
+	big_buffers(sv[1]);
+	s.reader = fork();
+	if (s.reader < 0)
+		die("fork");
+	if (!s.reader) {
+		close(sv[0]);
+		reader(sv[1], size);
+	}
+	close(sv[1]);
+	s.fd = sv[0];
+	return s;
+}
+
+static void close_sink(struct sink *s)
+{
+	int status;
+
+	close(s->fd);
+	if (s->reader && (waitpid(s->reader, &status, 0) != s->reader ||
+			  !WIFEXITED(status) || WEXITSTATUS(status)))
+		die("reader");
+}
+
+static double run(const char *method, const char *path, int fd, size_t size,
+		  size_t chunk, char *buf)
+{
+	const char *kind = "null";
+	struct sink s;
 	size_t done;
 	loff_t off;
 	double t0;
+	int p[2], dfd = -1;
 
-	if (null < 0 || pipe(p))
-		die("setup");
-	if (fcntl(p[1], F_SETPIPE_SZ, 2 * chunk < 65536 ? 65536 : 2 * chunk) < 0)
-		die("F_SETPIPE_SZ");
 	if (!strncmp(method, "cold_", 5)) {
 		/* One pass over a file that is not cached. */
 		method += 5;
-		if (posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		if (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
 			die("fadvise");
 	}
+	if (!strncmp(method, "unix_", 5) || !strncmp(method, "tcp_", 4)) {
+		kind = method[0] == 'u' ? "unix" : "tcp";
+		method = strchr(method, '_') + 1;
+	}
+	if (!strcmp(method, "odirect")) {
+		dfd = open(path, O_RDONLY | O_DIRECT);
+		if (dfd < 0)
+			return -1;	/* not on this filesystem (tmpfs) */
+	}
+	if (pipe(p))
+		die("pipe");
+	if (fcntl(p[1], F_SETPIPE_SZ, chunk < 65536 ? 65536 : chunk) < 0)
+		die("F_SETPIPE_SZ");
+	s = open_sink(kind, size);
+
 	t0 = now();
 	for (done = 0; done < size; done += chunk) {
-		ssize_t n;
+		ssize_t n = chunk;
 
 		if (!strcmp(method, "read_write")) {
-			n = pread(fd, buf, chunk, done);
-			if (n != (ssize_t)chunk || write(null, buf, n) != n)
-				die("read+write");
+			if (pread(fd, buf, chunk, done) != (ssize_t)chunk)
+				die("pread");
+			write_all(s.fd, buf, chunk);
+		} else if (!strcmp(method, "odirect")) {
+			if (pread(dfd, buf, chunk, done) != (ssize_t)chunk)
+				die("O_DIRECT pread");
+			write_all(s.fd, buf, chunk);
 		} else if (!strncmp(method, "splice", 6)) {
 			off = done;
 			n = splice(fd, &off, p[1], NULL, chunk,
 				   strcmp(method, "splice_move") ? 0 : SPLICE_F_MOVE);
 			if (n != (ssize_t)chunk)
 				die("splice file to pipe");
-			drain(p[0], null, n);
+			drain(p[0], s.fd, n);
+		} else if (!strcmp(method, "sendfile")) {
+			off = done;
+			while (n > 0) {
+				ssize_t k = sendfile(s.fd, fd, &off, n);
+
+				if (k <= 0)
+					die("sendfile");
+				n -= k;
+			}
 		} else if (!strcmp(method, "vmsplice")) {
 			struct iovec iov = { buf, chunk };
 
 			n = vmsplice(p[1], &iov, 1, 0);
 			if (n != (ssize_t)chunk)
 				die("vmsplice");
-			drain(p[0], null, n);
+			drain(p[0], s.fd, n);
+		} else if (!strcmp(method, "write_pipe")) {
+			write_all(p[1], buf, chunk);
+			drain(p[0], s.fd, chunk);
 		} else if (!strcmp(method, "remap_pages")) {
 			/*
-			 * What handing the caller's pages to the pipe would
-			 * cost at the least: the pages leave the caller's
-			 * page tables (with a TLB flush) and fresh ones are
-			 * faulted in when it next stores there.
+			 * The pages leave the caller's page tables (with a
+			 * TLB flush) and fresh ones are faulted in when it
+			 * next stores there.
 			 */
 			size_t i;
 
 			if (madvise(buf, chunk, MADV_DONTNEED))
 				die("madvise");
 			for (i = 0; i < chunk; i += 4096)
-				((char *)buf)[i] = 1;
-		} else if (!strcmp(method, "write_pipe")) {
-			n = write(p[1], buf, chunk);
-			if (n != (ssize_t)chunk)
-				die("write to pipe");
-			drain(p[0], null, n);
+				buf[i] = 1;
+		} else {
+			fprintf(stderr, "unknown method %s\n", method);
+			exit(2);
 		}
 	}
+	close_sink(&s);
 	t0 = now() - t0;
 	close(p[0]);
 	close(p[1]);
-	close(null);
+	if (dfd >= 0)
+		close(dfd);
 	return size / MIB / t0;
 }
 
 int main(int argc, char **argv)
 {
 	static const char * const methods[] = {
-		"read_write", "splice", "write_pipe", "vmsplice", "remap_pages",
+		"read_write", "splice", "sendfile",
+		"unix_read_write", "unix_splice", "unix_sendfile",
+		"tcp_read_write", "tcp_splice", "tcp_sendfile",
+		"write_pipe", "vmsplice", "remap_pages",
 		"cold_read_write", "cold_splice", "cold_splice_move",
+		"cold_odirect",
 	};
+	const size_t nm = sizeof(methods) / sizeof(methods[0]);
 	size_t size, chunk, i, rep;
 	char path[4096];
-	void *buf;
+	double r;
+	char *buf;
 	int fd, a;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s DIR [FILE_MIB] [CHUNK_KIB...]\n", argv[0]);
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s DIR FILE_MIB CHUNK_KIB...\n", argv[0]);
 		return 2;
 	}
-	size = (argc > 2 ? atoi(argv[2]) : 64) * MIB;
+	signal(SIGPIPE, SIG_IGN);
+	size = atoi(argv[2]) * MIB;
 	snprintf(path, sizeof(path), "%s/splice_bench.dat", argv[1]);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || posix_memalign(&buf, 4096, size))
+	if (fd < 0 || posix_memalign((void **)&buf, 4096, size))
 		die("open");
 	memset(buf, 0x5a, size);
-	if (write(fd, buf, size) != (ssize_t)size || fsync(fd))
-		die("write");
-	for (a = 3; a < argc || a == 3; a++) {
-		chunk = (a < argc ? atoi(argv[a]) : 64) * 1024;
+	write_all(fd, buf, size);
+	if (fsync(fd))
+		die("fsync");
+	for (a = 3; a < argc; a++) {
+		chunk = atoi(argv[a]) * 1024UL;
 		/* Warm the cache and the code once, then measure three times. */
-		for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-			run(methods[i], fd, size, chunk, buf);
+		for (i = 0; i < nm; i++)
+			run(methods[i], path, fd, size, chunk, buf);
 		for (rep = 0; rep < 3; rep++)
-			for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-				printf("bench %s %s %zu %.1f\n", argv[1], methods[i],
-				       chunk / 1024,
-				       run(methods[i], fd, size, chunk, buf));
+			for (i = 0; i < nm; i++) {
+				r = run(methods[i], path, fd, size, chunk, buf);
+				if (r > 0)
+					printf("bench %s %s %zu %.1f\n", argv[1],
+					       methods[i], chunk / 1024, r);
+			}
+		fflush(stdout);
 	}
 	unlink(path);
 	return 0;

@@ -2,12 +2,47 @@
 # SPDX-License-Identifier: GPL-2.0
 """Summarise 'bench DIR METHOD CHUNK_KIB MIB_S' lines from two boots.
 
-Medians of the repeated runs; ratios within one boot (splice against
-read()+write(), vmsplice against write() into the pipe) and across boots
-(patched against base).  TCG makes absolute numbers meaningless.
+usage: bench.py BASE_TAP PATCHED_TAP OUTDIR
+
+Writes OUTDIR/summary.txt (the table and the goals), OUTDIR/results.csv
+and, if gnuplot is installed, one PNG per filesystem and workload:
+throughput against transfer size for each kernel and method.  Medians of
+the three timed runs.  Ratios within one boot (patched kernel: splice
+against read()+write(), vmsplice against write()) and across boots (cold
+streaming, patched against base).  TCG makes absolute numbers meaningless.
 """
+import os
+import shutil
 import statistics
+import subprocess
 import sys
+
+GROUPS = [
+    ("null", "file to /dev/null, hot cache",
+     ["read_write", "splice", "sendfile"]),
+    ("unix", "file to an AF_UNIX socket with a reader, hot cache",
+     ["unix_read_write", "unix_splice", "unix_sendfile"]),
+    ("tcp", "file to TCP loopback with a reader, hot cache",
+     ["tcp_read_write", "tcp_splice", "tcp_sendfile"]),
+    ("user", "user memory to a pipe to /dev/null",
+     ["write_pipe", "vmsplice", "remap_pages"]),
+    ("cold", "one pass over an uncached file to /dev/null",
+     ["cold_read_write", "cold_odirect", "cold_splice", "cold_splice_move"]),
+]
+
+# (label, method, against, kernel of 'against', goal)
+GOALS = [
+    ("splice >= 1.0x read()+write() to /dev/null", "splice", "read_write", "patched", 1.0),
+    ("sendfile >= 1.0x read()+write() to /dev/null", "sendfile", "read_write", "patched", 1.0),
+    ("splice >= 1.3x read()+write() to AF_UNIX", "unix_splice", "unix_read_write", "patched", 1.3),
+    ("sendfile >= 1.3x read()+write() to AF_UNIX", "unix_sendfile", "unix_read_write", "patched", 1.3),
+    ("splice >= 1.3x read()+write() to TCP", "tcp_splice", "tcp_read_write", "patched", 1.3),
+    ("sendfile >= 1.3x read()+write() to TCP", "tcp_sendfile", "tcp_read_write", "patched", 1.3),
+    ("vmsplice >= 1.0x write() into the pipe", "vmsplice", "write_pipe", "patched", 1.0),
+    ("cold splice >= 0.9x the base kernel's splice", "cold_splice", "cold_splice", "base", 0.9),
+    ("cold splice SPLICE_F_MOVE >= 0.9x the base kernel's splice",
+     "cold_splice_move", "cold_splice", "base", 0.9),
+]
 
 
 def load(path):
@@ -16,44 +51,122 @@ def load(path):
         for line in f:
             p = line.split()
             if len(p) == 5 and p[0] == "bench":
-                key = (p[1].rsplit("/", 1)[-1], p[2], int(p[3]))
+                key = (p[1].rstrip("/").rsplit("/", 1)[-1], p[2], int(p[3]))
                 d.setdefault(key, []).append(float(p[4]))
     return {k: statistics.median(v) for k, v in d.items()}
 
 
+def plot(outdir, res, fss, chunks, out):
+    gp = shutil.which("gnuplot")
+    if not gp:
+        print("gnuplot is not installed: no plots", file=out)
+        return
+    for fs in fss:
+        for name, title, methods in GROUPS:
+            if name == "cold" and fs == "tmpfs":
+                continue
+            dat = os.path.join(outdir, "%s-%s.dat" % (fs, name))
+            cols = []
+            with open(dat, "w") as f:
+                f.write("# KiB " + " ".join("%s:%s" % (k, m) for k in ("base", "patched")
+                                            for m in methods) + "\n")
+                for c in chunks:
+                    row = [str(c)]
+                    for k in ("base", "patched"):
+                        for m in methods:
+                            v = res[k].get((fs, m, c))
+                            row.append("%.1f" % v if v else "NaN")
+                    f.write(" ".join(row) + "\n")
+            i = 2
+            for k in ("base", "patched"):
+                for j, m in enumerate(methods):
+                    # One colour per method; the base kernel dashed.
+                    cols.append("'%s' using 1:%d with linespoints lc %d dt %d lw 2 title '%s %s'" % (
+                        dat, i, j + 1, 2 if k == "base" else 1, k, m))
+                    i += 1
+            png = os.path.join(outdir, "%s-%s.png" % (fs, name))
+            script = "\n".join([
+                "set terminal pngcairo size 900,560" if has_cairo(gp) else "set terminal png size 900,560",
+                "set output '%s'" % png,
+                "set termoption noenhanced",
+                'set title "%s: %s\\nqemu TCG -cpu max: only ratios mean anything"' % (fs, title),
+                "set logscale x 2",
+                "set xlabel 'bytes per call (KiB)'",
+                "set ylabel 'MiB/s'",
+                "set key outside right top",
+                "set grid",
+                "plot " + ", ".join(cols),
+            ])
+            r = subprocess.run([gp], input=script, text=True, capture_output=True)
+            if r.returncode:
+                print("gnuplot failed for %s: %s" % (png, r.stderr.strip()), file=out)
+
+
+_cairo = None
+
+
+def has_cairo(gp):
+    global _cairo
+    if _cairo is None:
+        r = subprocess.run([gp, "-e", "set terminal"], capture_output=True, text=True)
+        _cairo = "pngcairo" in (r.stdout + r.stderr)
+    return _cairo
+
+
 def main():
-    base, patched = load(sys.argv[1]), load(sys.argv[2])
+    base, patched, outdir = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3]
+    res = {"base": base, "patched": patched}
+    os.makedirs(outdir, exist_ok=True)
     fss = sorted({k[0] for k in patched})
     chunks = sorted({k[2] for k in patched})
-    print("MiB/s, median of 3, qemu TCG -cpu max (only ratios mean anything)")
-    print("%-10s %6s %-11s %9s %9s %8s" % ("fs", "KiB", "method", "base", "patched", "pat/base"))
+    out = open(os.path.join(outdir, "summary.txt"), "w")
+
+    def say(s=""):
+        print(s)
+        out.write(s + "\n")
+
+    with open(os.path.join(outdir, "results.csv"), "w") as f:
+        f.write("fs,method,kib,base_mib_s,patched_mib_s\n")
+        for k in sorted(set(base) | set(patched)):
+            f.write("%s,%s,%d,%s,%s\n" % (k[0], k[1], k[2],
+                                          base.get(k, ""), patched.get(k, "")))
+
+    say("MiB/s, median of 3, qemu TCG -cpu max (only ratios mean anything)")
+    say("%-6s %-17s %s" % ("fs", "method", "  ".join("%14s" % ("%d KiB b/p" % c) for c in chunks)))
     for fs in fss:
-        for c in chunks:
-            for m in ("read_write", "splice", "write_pipe", "vmsplice",
-                      "remap_pages", "cold_read_write", "cold_splice",
-                      "cold_splice_move"):
-                b, p = base.get((fs, m, c)), patched.get((fs, m, c))
-                if p is None:
+        for _, _, methods in GROUPS:
+            for m in methods:
+                if m.startswith("cold") and fs == "tmpfs":
                     continue
-                print("%-10s %6d %-11s %9.0f %9.0f %8.2f" % (fs, c, m, b or 0, p, p / b if b else 0))
-    print()
-    print("cold one-pass streaming, patched splice against base splice:")
-    for fs in fss:
-        for c in chunks:
-            b = base.get((fs, "cold_splice", c))
-            p = patched.get((fs, "cold_splice", c))
-            pm = patched.get((fs, "cold_splice_move", c))
-            if b and p and pm and fs != "tmpfs":
-                print("  %-10s %5d KiB  copy %.2f   SPLICE_F_MOVE %.2f" % (fs, c, p / b, pm / b))
-    print("ratios in one boot of the patched kernel:")
-    for fs in fss:
-        for c in chunks:
-            g = lambda m: patched.get((fs, m, c), 0)
-            r = lambda a, b: g(a) / g(b) if g(b) else 0
-            print("  %-10s %5d KiB  splice/read+write %.2f   vmsplice/write %.2f"
-                  "   remap/write %.2f" % (fs, c, r("splice", "read_write"),
-                                           r("vmsplice", "write_pipe"),
-                                           r("remap_pages", "write_pipe")))
+                cells = []
+                for c in chunks:
+                    b, p = base.get((fs, m, c)), patched.get((fs, m, c))
+                    cells.append("%6s/%-7s" % ("%.0f" % b if b else "-", "%.0f" % p if p else "-"))
+                say("%-6s %-17s %s" % (fs, m, "  ".join(cells)))
+    say()
+    say("goals (ratios; met where >= goal), per filesystem and KiB per call:")
+    for label, m, against, kern, goal in GOALS:
+        rows, met, total = [], 0, 0
+        for fs in fss:
+            if m.startswith("cold") and fs == "tmpfs":
+                continue
+            cells = []
+            for c in chunks:
+                p, a = patched.get((fs, m, c)), res[kern].get((fs, against, c))
+                if not p or not a:
+                    cells.append("   -  ")
+                    continue
+                r = p / a
+                total += 1
+                met += r >= goal
+                cells.append("%5.2f%s" % (r, " " if r >= goal else "*"))
+            rows.append("    %-6s %s" % (fs, " ".join(cells)))
+        say("  %s: met %d of %d%s" % (label, met, total, "" if met == total else " (* = missed)"))
+        say("    %-6s %s" % ("KiB", " ".join("%6d" % c for c in chunks)))
+        for r in rows:
+            say(r)
+    plot(outdir, res, fss, chunks, out)
+    out.close()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: boot the base and the patched kernels with the same
-# workloads and print throughput and the ratios that matter.
+# workloads; print throughput and the ratios that matter, and plot them
+# (out/bench/).  A bench is not a test: nothing here fails on a ratio.
 . "$(dirname "$0")/lib.sh"
 T=$TOP/tools
 
-bash "$T/deps.sh" || exit 1
+bash "$T/deps.sh" gnuplot-nox || exit 1
 bash "$T/extract.sh" || exit 1
 bash "$T/apply.sh" || exit 1
 bash "$T/kconfig.sh" || exit 1
@@ -16,6 +17,7 @@ bash "$T/initramfs.sh" || exit 1
 for k in base patched; do
 	bash "$T/run.sh" "$k" "bench-$k" bench || exit 1
 done
-mkdir -p "$OUT/bench"
-python3 "$T/bench.py" "$OUT/runs/bench-base/tap.log" "$OUT/runs/bench-patched/tap.log" |
-	tee "$OUT/bench/summary.txt"
+rm -rf "$OUT/bench"
+python3 "$T/bench.py" "$OUT/runs/bench-base/tap.log" \
+	"$OUT/runs/bench-patched/tap.log" "$OUT/bench" || exit 1
+note "table and goals: out/bench/summary.txt; plots: out/bench/*.png"

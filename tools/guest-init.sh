@@ -90,7 +90,7 @@ run_suite() {
 	bench)
 		# Throughput ratios, one boot; numbers are TCG-relative.
 		for d in $STABLE_TMPFS_DIR $STABLE_EXT4_DIR $STABLE_XFS_DIR; do
-			splice_bench "$d" 32 4 64 1024 >&3 2>&3
+			splice_bench "$d" 32 4 16 64 256 1024 >&3 2>&3
 		done
 		tap "### exit 0"
 		;;
