@@ -33,6 +33,12 @@ mnt STABLE_XFS_DIR xfs /dev/vdb /mnt/xfs
 mnt STABLE_BTRFS_DIR btrfs /dev/vdc /mnt/btrfs
 [ -b /dev/vdd ] && export STABLE_BLKDEV=/dev/vdd
 
+# One kselftest program, its TAP and exit status to ttyS1.
+run_tap() {
+	(cd /tmp && "$@") >&3 2>&3
+	tap "### exit $?"
+}
+
 run_suite() {
 	tap "### suite $1"
 	case $1 in
@@ -40,12 +46,9 @@ run_suite() {
 		# STABLE_ARGS on the kernel command line, commas for spaces,
 		# narrows stable_data (make run ... STABLE_ARGS=-v,ext4_splice).
 		# shellcheck disable=SC2086
-		cd /tmp && stable_data $(echo "$STABLE_ARGS" | tr , ' ') >&3 2>&3
-		tap "### exit $?"
-		cd /tmp && stable_robust >&3 2>&3
-		tap "### exit $?"
-		cd /tmp && fuse_splice_move >&3 2>&3
-		tap "### exit $?"
+		run_tap stable_data $(echo "$STABLE_ARGS" | tr , ' ')
+		run_tap stable_robust
+		run_tap fuse_splice_move
 		;;
 	existing)
 		# The kernel's own splice selftests, one TAP line per script.
