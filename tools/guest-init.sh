@@ -94,6 +94,8 @@ run_suite() {
 		# Throughput ratios, one boot; numbers are TCG-relative.
 		for d in $STABLE_TMPFS_DIR $STABLE_EXT4_DIR $STABLE_XFS_DIR; do
 			splice_bench "$d" 32 4 16 64 256 1024 >&3 2>&3
+			grep -E '^splice_file_' /proc/vmstat |
+				sed "s|^|# vmstat after bench $d: |" >&3
 		done
 		tap "### exit 0"
 		;;

@@ -169,8 +169,8 @@ def judge_patched(t, label, patched, base, known):
     for k in sorted(known - set(stable)):
         t.check(False, "tests/known-failures lists %s, which did not run on the %s kernel" % (k, label))
     pfail = [k for k, v in stable.items() if v[0] == "fail"]
-    print("%s kernel: %d stable-data cases: %d pass, %d fail (%d listed in tests/known-failures), %d skipped" % (
-        label, len(stable), count(stable, "ok"), len(pfail),
+    print("%s kernel: %s: %d pass, %d fail (%d listed in tests/known-failures), %d skipped" % (
+        label, cases(stable), count(stable, "ok"), len(pfail),
         len([k for k in pfail if k in known]), count(stable, "skip")))
 
     for k in sorted(k for k in patched if not n_is_stable(k)):
@@ -191,8 +191,8 @@ def judge_base(t, base, must_fail):
     """The bug must show on the base kernel, and the rest must be sane."""
     stable_base = {k: v for k, v in base.items() if n_is_stable(k)}
     bfail = sorted(k for k, v in stable_base.items() if v[0] == "fail")
-    print("base kernel: %d stable-data cases: %d pass, %d FAIL, %d skipped" % (
-        len(stable_base), count(stable_base, "ok"), len(bfail),
+    print("base kernel: %s: %d pass, %d FAIL, %d skipped" % (
+        cases(stable_base), count(stable_base, "ok"), len(bfail),
         count(stable_base, "skip")))
     print("  the bug, reproduced: cases that fail on the unpatched kernel")
     grouped(bfail)
@@ -210,6 +210,13 @@ def judge_base(t, base, must_fail):
 def n_is_stable(name):
     """Our own tests: everything but the kernel's existing splice scripts."""
     return not name.startswith("splice_existing.")
+
+
+def cases(d):
+    """How many cases, and how many of them are mm/cow's vmsplice cases:
+    regression guards that pass on the base kernel too."""
+    cow = sum(1 for k in d if k.startswith("mm_cow."))
+    return "%d cases (%d of ours, %d mm/cow vmsplice)" % (len(d), len(d) - cow, cow)
 
 
 def count(d, st):
