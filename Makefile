@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched kernel-debug \
-	initramfs run export checkpatch bench bisect-check clean distclean help
+	initramfs run export series checkpatch bench bisect-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -63,6 +63,10 @@ bisect-check:
 checkpatch: tree
 	@bash $(T)/checkpatch.sh
 
+# The series as mail in out/series/: cover letter, recipients, git am check.
+series: tree
+	@bash $(T)/series.sh
+
 # Write build/linux's commits base..patched to patches/.
 export:
 	@bash $(T)/export.sh
@@ -73,6 +77,7 @@ help:
 	echo "make kernels   out/base/bzImage and out/patched/bzImage"; \
 	echo "make run KERNEL=base|patched"; \
 	echo "make export    build/linux commits -> patches/"; \
+	echo "make series    the series as mail in out/series/"; \
 	echo "make checkpatch  checkpatch.pl --strict on every patch"; \
 	echo "make bisect-check  build after each patch"; \
 	echo "make bench     throughput ratios, base and patched"

@@ -43,11 +43,13 @@ run_suite() {
 	tap "### suite $1"
 	case $1 in
 	stable)
-		# STABLE_ARGS on the kernel command line, commas for spaces,
-		# narrows stable_data (make run ... STABLE_ARGS=-v,ext4_splice).
+		# STABLE_ARGS and ROBUST_ARGS on the kernel command line, commas
+		# for spaces, narrow stable_data and stable_robust
+		# (make run ... STABLE_ARGS=-v,ext4_splice).
 		# shellcheck disable=SC2086
 		run_tap stable_data $(echo "$STABLE_ARGS" | tr , ' ')
-		run_tap stable_robust
+		# shellcheck disable=SC2086
+		run_tap stable_robust $(echo "$ROBUST_ARGS" | tr , ' ')
 		run_tap fuse_splice_move
 		;;
 	existing)
