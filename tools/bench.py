@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Summarise 'bench DIR METHOD CHUNK_KIB MIB_S' lines from two boots.
+"""Summarise 'bench DIR METHOD CHUNK_KIB MIB_S' lines from boots of two kernels.
 
-usage: bench.py BASE_TAP PATCHED_TAP OUTDIR
+usage: bench.py BASE_TAP[,BASE_TAP...] PATCHED_TAP[,PATCHED_TAP...] OUTDIR
 
 Writes OUTDIR/summary.txt (the table and the goals), OUTDIR/results.csv
 and, if gnuplot is installed, one PNG per filesystem and workload:
 throughput against transfer size for each kernel and method.  Medians of
-the five timed runs.  Ratios within one boot (patched kernel: splice
-against read()+write(), vmsplice against write()) and across boots (cold
-streaming, patched against base).  TCG makes absolute numbers meaningless.
+the timed runs, pooled over the boots given for a kernel.  Ratios within
+one boot (patched kernel: splice against read()+write(), vmsplice against
+write()) and across boots (cold streaming, patched against base; with more
+than one boot per kernel, also for each pair of boots on its own: the n-th
+of each list).  TCG makes absolute numbers meaningless.
 """
 import os
 import shutil
@@ -48,7 +50,7 @@ GOALS = [
 ]
 
 
-def load(path):
+def samples(path):
     d = {}
     with open(path, errors="replace") as f:
         for line in f:
@@ -56,7 +58,18 @@ def load(path):
             if len(p) == 5 and p[0] == "bench":
                 key = (p[1].rstrip("/").rsplit("/", 1)[-1], p[2], int(p[3]))
                 d.setdefault(key, []).append(float(p[4]))
-    return {k: statistics.median(v) for k, v in d.items()}
+    return d
+
+
+def load(paths):
+    """Medians pooled over the comma-separated tap logs, and per log."""
+    pooled, each = {}, []
+    for path in paths.split(","):
+        d = samples(path)
+        each.append({k: statistics.median(v) for k, v in d.items()})
+        for k, v in d.items():
+            pooled.setdefault(k, []).extend(v)
+    return {k: statistics.median(v) for k, v in pooled.items()}, each
 
 
 def plot(outdir, res, fss, chunks, out):
@@ -117,7 +130,9 @@ def has_cairo(gp):
 
 
 def main():
-    base, patched, outdir = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3]
+    (base, base_each), (patched, patched_each) = load(sys.argv[1]), load(sys.argv[2])
+    outdir = sys.argv[3]
+    pairs = list(zip(base_each, patched_each)) if len(base_each) > 1 else []
     res = {"base": base, "patched": patched}
     os.makedirs(outdir, exist_ok=True)
     fss = sorted({k[0] for k in patched})
@@ -134,7 +149,9 @@ def main():
             f.write("%s,%s,%d,%s,%s\n" % (k[0], k[1], k[2],
                                           base.get(k, ""), patched.get(k, "")))
 
-    say("MiB/s, median of 5, qemu TCG -cpu max (only ratios mean anything)")
+    say("MiB/s, median of %s, qemu TCG -cpu max (only ratios mean anything)" % (
+        "5" if not pairs else "5 per boot, pooled over %d boots per kernel for the cold methods"
+        % len(pairs)))
     say("%-6s %-17s %s" % ("fs", "method", "  ".join("%14s" % ("%d KiB b/p" % c) for c in chunks)))
     for fs in fss:
         for _, _, methods in GROUPS:
@@ -147,14 +164,14 @@ def main():
                     cells.append("%6s/%-7s" % ("%.0f" % b if b else "-", "%.0f" % p if p else "-"))
                 say("%-6s %-17s %s" % (fs, m, "  ".join(cells)))
     say()
-    def ratio_rows(m, against, a_res):
-        """(fs, [patched m / a_res against, or None, per chunk]); no cold on tmpfs."""
+    def ratio_rows(m, against, a_res, p_res=patched):
+        """(fs, [p_res m / a_res against, or None, per chunk]); no cold on tmpfs."""
         for fs in fss:
             if m.startswith("cold") and fs == "tmpfs":
                 continue
             row = []
             for c in chunks:
-                p, a = patched.get((fs, m, c)), a_res.get((fs, against, c))
+                p, a = p_res.get((fs, m, c)), a_res.get((fs, against, c))
                 row.append(p / a if p and a else None)
             yield fs, row
 
@@ -172,6 +189,13 @@ def main():
         say("    %-6s %s" % ("KiB", " ".join("%6d" % c for c in chunks)))
         for r in rows:
             say(r)
+        if kern == "base" and pairs:
+            each = []
+            for b, p in pairs:
+                got = [r for _, row in ratio_rows(m, against, b, p)
+                       for r in row if r is not None]
+                each.append("%d of %d" % (sum(r >= goal for r in got), len(got)))
+            say("    each pair of boots on its own: met %s" % ", ".join(each))
     # read()+write() runs the same code on both kernels: how far its
     # patched/base ratio strays from 1.0 is the noise of a cross-boot ratio.
     say("control, not a goal: read()+write(), the same code on both kernels, patched/base:")
@@ -179,6 +203,10 @@ def main():
     for m in ("read_write", "cold_read_write"):
         for fs, row in ratio_rows(m, m, base):
             say("    %-6s %-5s %s" % (fs, "cold" if m.startswith("cold") else "hot", " ".join(
+                "   -  " if r is None else "%5.2f " % r for r in row)))
+    for i, (b, p) in enumerate(pairs):
+        for fs, row in ratio_rows("cold_read_write", "cold_read_write", b, p):
+            say("    %-6s %-5s %s" % (fs, "pair%d" % (i + 1), " ".join(
                 "   -  " if r is None else "%5.2f " % r for r in row)))
     plot(outdir, res, fss, chunks, out)
     out.close()
