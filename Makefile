@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched kernel-debug \
-	initramfs run export series checkpatch bench bisect-check clean distclean help
+	initramfs run export series checkpatch bench profile bisect-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -55,6 +55,10 @@ run:
 bench:
 	@bash $(T)/bench.sh
 
+# Where the time goes: perf in the guest around splice_bench methods.
+profile:
+	@bash $(T)/profile.sh
+
 # Build after each patch of the series: every commit must build alone.
 bisect-check:
 	@bash $(T)/bisect-check.sh
@@ -80,7 +84,8 @@ help:
 	echo "make series    the series as mail in out/series/"; \
 	echo "make checkpatch  checkpatch.pl --strict on every patch"; \
 	echo "make bisect-check  build after each patch"; \
-	echo "make bench     throughput ratios, base and patched"
+	echo "make bench     throughput ratios, base and patched"; \
+	echo "make profile   perf in the guest: where the time goes (PROFILE=fs:method:kib,...)"
 
 clean:
 	rm -rf out

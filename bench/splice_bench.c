@@ -28,6 +28,9 @@
  *                                       given POSIX_FADV_NOREUSE
  *
  * BENCH_ONLY=m1,m2 in the environment runs only those methods.
+ * BENCH_PERF_CTL=FIFO names the control FIFO of a "perf record -D -1
+ * --control fifo:FIFO" that runs this program: profiling is enabled only
+ * while the methods run, not while the file is written (make profile).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -296,6 +299,20 @@ static double run(const char *method, const char *path, int fd, size_t size,
 	return size / MIB / t0;
 }
 
+/* Tell a perf record that runs us to start or stop profiling. */
+static void perf_ctl(const char *cmd)
+{
+	const char *path = getenv("BENCH_PERF_CTL");
+	int fd;
+
+	if (!path || !*path)
+		return;
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		die("BENCH_PERF_CTL");
+	close(fd);
+}
+
 static int wanted(const char *method)
 {
 	const char *only = getenv("BENCH_ONLY");
@@ -353,6 +370,7 @@ int main(int argc, char **argv)
 			sync();
 			sleep(1);
 		}
+		perf_ctl("enable\n");
 		for (a = 3; a < argc; a++) {
 			chunk = atoi(argv[a]) * 1024UL;
 			/* Warm the cache and the code once, then time five runs. */
@@ -369,6 +387,7 @@ int main(int argc, char **argv)
 				}
 			fflush(stdout);
 		}
+		perf_ctl("disable\n");
 	}
 	unlink(path);
 	return 0;

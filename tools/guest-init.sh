@@ -107,6 +107,40 @@ run_suite() {
 		done
 		tap "### exit 0"
 		;;
+	profile)
+		# make profile: where the time goes in one method, by perf
+		# sampling (perf comes in an extra initramfs that
+		# tools/profile.sh adds).  PROFILE=fs:method:kib,...
+		echo 0 >/proc/sys/kernel/kptr_restrict
+		echo -1 >/proc/sys/kernel/perf_event_paranoid
+		for spec in $(echo "$PROFILE" | tr , ' '); do
+			fs=${spec%%:*} m=${spec#*:}
+			kib=${m#*:} m=${m%%:*}
+			case $fs in
+			tmpfs) d=$STABLE_TMPFS_DIR ;;
+			ext4) d=$STABLE_EXT4_DIR ;;
+			xfs) d=$STABLE_XFS_DIR ;;
+			*) tap "# profile: no filesystem $fs"; continue ;;
+			esac
+			tap "# profile $fs $m $kib"
+			rm -f /tmp/perf.ctl /tmp/perf.data
+			mkfifo /tmp/perf.ctl
+			BENCH_ONLY=$m BENCH_PERF_CTL=/tmp/perf.ctl \
+				/usr/bin/perf record -q -D -1 \
+				--control fifo:/tmp/perf.ctl -a -g -F 1000 \
+				-e cpu-clock -o /tmp/perf.data -- \
+				splice_bench "$d" 32 "$kib" >&3 2>&3
+			for how in --no-children --children; do
+				tap "# profile $fs $m $kib $how"
+				/usr/bin/perf report -q -i /tmp/perf.data \
+					--stdio $how --sort sym \
+					-g none --percent-limit 0.5 2>&3 |
+					sed 's/^/# profile: /' >&3
+			done
+		done
+		rm -f /tmp/perf.ctl /tmp/perf.data
+		tap "### exit 0"
+		;;
 	*)
 		tap "### unknown suite $1"
 		;;

@@ -32,6 +32,14 @@ disks() {
 step "make disk images ($name)" "$dir/mkfs.log" disks ||
 	die "could not make the disk images; see ${dir#"$TOP"/}/mkfs.log"
 
+# INITRD_EXTRA: a further cpio archive for the guest (make profile's perf);
+# the kernel unpacks concatenated archives one after the other.
+initrd=$OUT/initramfs.cpio.gz
+if [ -n "$INITRD_EXTRA" ]; then
+	cat "$initrd" "$INITRD_EXTRA" >"$dir/initrd.gz" || die "could not add $INITRD_EXTRA"
+	initrd=$dir/initrd.gz
+fi
+
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=6 SUITES=$suites $EXTRA_CMDLINE"
 if [ "$kernel" = debug ]; then
 	# KASAN and lockdep under emulation: give it longer.
@@ -40,7 +48,7 @@ if [ "$kernel" = debug ]; then
 fi
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G
 	-nodefaults -display none -no-reboot
-	-kernel "$img" -initrd "$OUT/initramfs.cpio.gz" -append "$cmdline"
+	-kernel "$img" -initrd "$initrd" -append "$cmdline"
 	-serial "file:$dir/console.log" -serial "file:$dir/tap.log")
 for d in ext4 xfs btrfs raw; do
 	qemu+=(-drive "file=$dir/disks/$d.img,format=raw,if=virtio,cache=unsafe")
@@ -52,7 +60,7 @@ note "boot $kernel kernel, suites $suites (log: ${dir#"$TOP"/}/console.log)"
 timeout --foreground -k 10 "$timeout" "${qemu[@]}" >"$dir/qemu.log" 2>&1
 rc=$?
 took=$(($(date +%s) - start))
-rm -rf "$dir/disks"
+rm -rf "$dir/disks" "$dir/initrd.gz"
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	tail -n 20 "$dir/console.log" | sed 's/^/    /' >&2
 	die "the $kernel kernel did not finish within ${timeout}s (RUN_TIMEOUT); see ${dir#"$TOP"/}/console.log"

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make profile: where the time goes.  Boots each kernel with perf in the
+# guest and samples (cpu-clock, both CPUs, call graphs) splice_bench
+# methods while they run, not while the file is written.  Reports, self
+# and with children, in out/profile/KERNEL.txt.
+#   PROFILE=fs:method:kib,...  (default: the cold cells that miss a goal)
+#   KERNELS="base patched"
+. "$(dirname "$0")/lib.sh"
+T=$TOP/tools
+PROFILE=${PROFILE:-ext4:cold_splice_move:1024,ext4:cold_splice_move:4,xfs:cold_splice_move:4}
+KERNELS=${KERNELS:-base patched}
+
+bash "$T/deps.sh" linux-perf || exit 1
+bash "$T/extract.sh" || exit 1
+bash "$T/apply.sh" || exit 1
+bash "$T/kconfig.sh" || exit 1
+for k in $KERNELS; do
+	bash "$T/build-kernel.sh" "$k" || exit 1
+done
+bash "$T/initramfs.sh" || exit 1
+
+# perf and the shared libraries it needs, as a second initramfs.
+perf=$(command -v perf) || die "perf is missing (linux-perf)"
+stage=$BUILD/profile-root
+pack() {
+	set -e
+	rm -rf "$stage"
+	mkdir -p "$stage/usr/bin"
+	cp "$perf" "$stage/usr/bin/perf"
+	for lib in $(ldd "$perf" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+	(cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$OUT/profile-perf.cpio.gz"
+}
+step "pack perf for the guest" "$LOGS/profile-pack.log" pack ||
+	die "could not pack perf; see out/logs/profile-pack.log"
+
+mkdir -p "$OUT/profile"
+for k in $KERNELS; do
+	INITRD_EXTRA=$OUT/profile-perf.cpio.gz EXTRA_CMDLINE="PROFILE=$PROFILE" \
+		bash "$T/run.sh" "$k" "profile-$k" profile || exit 1
+	sed -n -e 's/^# profile: //p' -e 's/^# profile /=== /p' -e '/^bench /p' \
+		"$OUT/runs/profile-$k/tap.log" >"$OUT/profile/$k.txt"
+done
+note "perf reports: out/profile/{${KERNELS// /,}}.txt"
