@@ -42,8 +42,11 @@ fi
 
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=6 SUITES=$suites $EXTRA_CMDLINE"
 if [ "$kernel" = debug ]; then
-	# KASAN and lockdep under emulation: give it longer.
-	cmdline="$cmdline debug_pagealloc=on"
+	# KASAN and lockdep under emulation: give it longer.  Its initcalls
+	# take over 30 s of emulated time, and on a loaded host RCU's
+	# grace-period kthread can wait past the default 21 s stall timeout
+	# and warn (rcu_check_gp_start_stall) before any test has run.
+	cmdline="$cmdline debug_pagealloc=on rcupdate.rcu_cpu_stall_timeout=100"
 	timeout=${RUN_TIMEOUT:-3600}
 fi
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G
