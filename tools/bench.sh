@@ -6,14 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 T=$TOP/tools
 
-bash "$T/deps.sh" gnuplot-nox || exit 1
-bash "$T/extract.sh" || exit 1
-bash "$T/apply.sh" || exit 1
-bash "$T/kconfig.sh" || exit 1
-for k in base patched; do
-	bash "$T/build-kernel.sh" "$k" || exit 1
-done
-bash "$T/initramfs.sh" || exit 1
+prepare gnuplot-nox base patched
 for k in base patched; do
 	bash "$T/run.sh" "$k" "bench-$k" bench || exit 1
 done

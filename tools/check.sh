@@ -10,17 +10,8 @@
 T=$TOP/tools
 
 kernels=${ONLY:-base patched debug}
-bash "$T/deps.sh" || exit 1
-bash "$T/extract.sh" || exit 1
-bash "$T/apply.sh" || exit 1
-bash "$T/kconfig.sh" || exit 1
-case " $kernels " in
-*" debug "*) bash "$T/kconfig.sh" debug || exit 1 ;;
-esac
-for k in $kernels; do
-	bash "$T/build-kernel.sh" "$k" || exit 1
-done
-bash "$T/initramfs.sh" || exit 1
+# shellcheck disable=SC2086
+prepare "" $kernels
 # shellcheck disable=SC2086
 bash "$T/interface-check.sh" $(echo " $kernels " | sed 's/ debug / /') || exit 1
 # Every kernel runs the whole suite; the debug kernel's checkers

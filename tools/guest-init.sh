@@ -33,6 +33,15 @@ mnt STABLE_XFS_DIR xfs /dev/vdb /mnt/xfs
 mnt STABLE_BTRFS_DIR btrfs /dev/vdc /mnt/btrfs
 [ -b /dev/vdd ] && export STABLE_BLKDEV=/dev/vdd
 
+# The mount point of a filesystem the benchmarks use, if it is mounted.
+bench_dir() {
+	case $1 in
+	tmpfs) echo "$STABLE_TMPFS_DIR" ;;
+	ext4) echo "$STABLE_EXT4_DIR" ;;
+	xfs) echo "$STABLE_XFS_DIR" ;;
+	esac
+}
+
 # One kselftest program, its TAP and exit status to ttyS1.
 run_tap() {
 	(cd /tmp && "$@") >&3 2>&3
@@ -96,11 +105,9 @@ run_suite() {
 		# Throughput ratios, one boot; numbers are TCG-relative.
 		# BENCH_FS=ext4,xfs limits the filesystems, BENCH_ONLY the
 		# methods (splice_bench reads it).
-		for d in $STABLE_TMPFS_DIR $STABLE_EXT4_DIR $STABLE_XFS_DIR; do
-			case ",${BENCH_FS:-tmpfs,ext4,xfs}," in
-			*",${d#/mnt/},"*) ;;
-			*) continue ;;
-			esac
+		for fs in $(echo "${BENCH_FS:-tmpfs,ext4,xfs}" | tr , ' '); do
+			d=$(bench_dir "$fs")
+			[ -n "$d" ] || continue
 			splice_bench "$d" 32 4 16 64 256 1024 >&3 2>&3
 			grep -E '^splice_file_' /proc/vmstat |
 				sed "s|^|# vmstat after bench $d: |" >&3
@@ -116,12 +123,11 @@ run_suite() {
 		for spec in $(echo "$PROFILE" | tr , ' '); do
 			fs=${spec%%:*} m=${spec#*:}
 			kib=${m#*:} m=${m%%:*}
-			case $fs in
-			tmpfs) d=$STABLE_TMPFS_DIR ;;
-			ext4) d=$STABLE_EXT4_DIR ;;
-			xfs) d=$STABLE_XFS_DIR ;;
-			*) tap "# profile: no filesystem $fs"; continue ;;
-			esac
+			d=$(bench_dir "$fs")
+			if [ -z "$d" ]; then
+				tap "# profile: $fs is not mounted"
+				continue
+			fi
 			tap "# profile $fs $m $kib"
 			rm -f /tmp/perf.ctl /tmp/perf.data
 			mkfifo /tmp/perf.ctl

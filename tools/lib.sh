@@ -60,3 +60,23 @@ series_sum() {
 
 # Identity for commits made by the tooling in build/linux.
 GIT_ID="-c user.name=splice-stable -c user.email=splice-stable@localhost"
+
+# prepare "EXTRA_PACKAGES" KERNEL...: everything a guest run needs - the
+# packages, the base source and the series, the configurations, the
+# kernels (base, patched, debug) and the initramfs.  Exits on failure.
+prepare() {
+	local pkgs=$1 k t=$TOP/tools
+	shift
+	# shellcheck disable=SC2086
+	bash "$t/deps.sh" $pkgs || exit 1
+	bash "$t/extract.sh" || exit 1
+	bash "$t/apply.sh" || exit 1
+	bash "$t/kconfig.sh" || exit 1
+	case " $* " in
+	*" debug "*) bash "$t/kconfig.sh" debug || exit 1 ;;
+	esac
+	for k in "$@"; do
+		bash "$t/build-kernel.sh" "$k" || exit 1
+	done
+	bash "$t/initramfs.sh" || exit 1
+}

@@ -11,14 +11,8 @@ T=$TOP/tools
 PROFILE=${PROFILE:-ext4:cold_splice_move:1024,ext4:cold_splice_move:4,xfs:cold_splice_move:4}
 KERNELS=${KERNELS:-base patched}
 
-bash "$T/deps.sh" linux-perf || exit 1
-bash "$T/extract.sh" || exit 1
-bash "$T/apply.sh" || exit 1
-bash "$T/kconfig.sh" || exit 1
-for k in $KERNELS; do
-	bash "$T/build-kernel.sh" "$k" || exit 1
-done
-bash "$T/initramfs.sh" || exit 1
+# shellcheck disable=SC2086
+prepare linux-perf $KERNELS
 
 # perf and the shared libraries it needs, as a second initramfs.
 perf=$(command -v perf) || die "perf is missing (linux-perf)"
