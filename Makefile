@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched kernel-debug \
-	initramfs run export series checkpatch bench profile bisect-check clean distclean help
+	initramfs run export rebase series checkpatch bench profile bisect-check series-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -63,6 +63,11 @@ profile:
 bisect-check:
 	@bash $(T)/bisect-check.sh
 
+# Before every change to the series: checkpatch --strict and bisect-check,
+# recorded in tests/series-checked (make check reads the record).
+series-check: tree
+	@bash $(T)/series-check.sh
+
 # scripts/checkpatch.pl --strict on every patch.
 checkpatch: tree
 	@bash $(T)/checkpatch.sh
@@ -75,6 +80,12 @@ series: tree
 export:
 	@bash $(T)/export.sh
 
+# Move the series to another base: make rebase BASE_VERSION=<version>
+# [BASE_PKG=linux-source-X.Y BASE_SUITE=<suite> BASE_ARCHIVE=<archive>]
+# [REBASE_DRY_RUN=1: report conflicts, move nothing]
+rebase:
+	@bash $(T)/rebase.sh
+
 help:
 	@echo "make            build the patched kernel, run the suite on it"; \
 	echo "make check     build both kernels, run and judge both (CI)"; \
@@ -84,6 +95,8 @@ help:
 	echo "make series    the series as mail in out/series/"; \
 	echo "make checkpatch  checkpatch.pl --strict on every patch"; \
 	echo "make bisect-check  build after each patch"; \
+	echo "make series-check  checkpatch + bisect-check, recorded for make check"; \
+	echo "make rebase BASE_VERSION=...  move the series to another base"; \
 	echo "make bench     throughput ratios, base and patched"; \
 	echo "make profile   perf in the guest: where the time goes (PROFILE=fs:method:kib,...)"
 

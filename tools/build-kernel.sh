@@ -41,8 +41,14 @@ build() {
 		cp "$cfg" "$dotcfg"
 		eval make "$MAKEARGS" olddefconfig
 	fi
-	eval make "$MAKEARGS" bzImage
+	eval make "$MAKEARGS" bzImage modules
 	mkdir -p "$OUT/$kernel"
+	# The modules (test_module) go into an initramfs of this kernel's
+	# own, which run.sh appends to the common one.
+	rm -rf "$BUILD/modroot-$kernel"
+	eval make "$MAKEARGS" INSTALL_MOD_PATH="$BUILD/modroot-$kernel" modules_install
+	(cd "$BUILD/modroot-$kernel" && find . | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$OUT/$kernel/modules.cpio.gz"
 	cp "$tree/arch/x86/boot/bzImage" "$OUT/$kernel/bzImage.new"
 	mv "$OUT/$kernel/bzImage.new" "$OUT/$kernel/bzImage"
 	cp "$dotcfg" "$OUT/$kernel/config"

@@ -4,7 +4,7 @@
 # Usage: deps.sh [EXTRA_PACKAGE...] (make bench adds gnuplot-nox).
 . "$(dirname "$0")/lib.sh"
 
-PKGS="linux-source-6.12 qemu-system-x86 busybox-static gcc make flex bison bc
+PKGS="qemu-system-x86 busybox-static gcc make flex bison bc
 libelf-dev libssl-dev cpio xz-utils ccache liburing-dev e2fsprogs xfsprogs
 btrfs-progs git rsync perl python3 python3-ply python3-git kmod gzip $*"
 

@@ -1,21 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Extract Debian's linux-source-6.12 into build/linux as a git tree whose
-# first commit (tag "base") is the pristine source, and add a worktree of
-# that commit at build/linux-base for the unpatched kernel.
+# Extract the pinned base (base.conf; fetch-base.sh fetches it) into
+# build/linux as a git tree whose first commit (tag "base") is the pristine
+# source, and add a worktree of that commit at build/linux-base for the
+# unpatched kernel.
 . "$(dirname "$0")/lib.sh"
 
-[ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL not found: install $BASE_PKG (make deps)"
-ver=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null)
+ver=$BASE_VERSION
 if [ -d "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify base >/dev/null; then
 	have=$(cat "$BUILD/base-version" 2>/dev/null)
 	if [ "$have" != "$ver" ]; then
-		die "build/linux was made from $BASE_PKG $have, but $ver is installed; remove build/ to start again"
+		die "build/linux was made from $BASE_PKG $have, but base.conf pins $ver: remove build/ to start from the pin ('make rebase' moves a pin and the series together)"
 	fi
 	exit 0
 fi
-[ "$ver" = "$TESTED_VERSION" ] ||
-	note "warning: $BASE_PKG $ver is installed; the series was tested on $TESTED_VERSION"
+
+bash "$TOP/tools/fetch-base.sh" || exit 1
+[ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL not found"
 
 GIT="git $GIT_ID"
 extract() {
@@ -23,7 +24,7 @@ extract() {
 	rm -rf "$SRC" "$BASESRC" "$BUILD/extract"
 	mkdir -p "$BUILD/extract"
 	tar -C "$BUILD/extract" -xf "$BASE_TARBALL"
-	mv "$BUILD/extract/linux-source-6.12" "$SRC"
+	mv "$BUILD/extract/$BASE_PKG" "$SRC"
 	rmdir "$BUILD/extract"
 	cd "$SRC"
 	$GIT init -q -b patched .

@@ -7,9 +7,10 @@ OUT=$TOP/out
 LOGS=$OUT/logs
 SRC=$BUILD/linux		# git tree: base + series, where patches are edited
 BASESRC=$BUILD/linux-base	# worktree of the pristine base, built in-tree
-BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
-BASE_PKG=linux-source-6.12
-TESTED_VERSION=6.12.117-1~deb12u1
+# The pinned base: BASE_PKG, BASE_VERSION, BASE_SUITE, BASE_ARCHIVE.
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+BASE_TARBALL=$BUILD/base-pkg/usr/src/$BASE_PKG.tar.xz
 JOBS=${JOBS:-$(nproc)}
 mkdir -p "$LOGS"
 

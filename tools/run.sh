@@ -10,7 +10,8 @@ name=${2:-$kernel}
 suites=${3:-stable,existing,cow}
 timeout=${RUN_TIMEOUT:-1500}
 img=$OUT/$kernel/bzImage
-[ -f "$img" ] || die "$img is missing; run 'make kernels'"
+[ -f "$img" ] && [ -f "$OUT/$kernel/modules.cpio.gz" ] ||
+	die "$img or its modules are missing; run 'make kernels'"
 [ -f "$OUT/initramfs.cpio.gz" ] || die "out/initramfs.cpio.gz is missing; run 'make initramfs'"
 dir=$OUT/runs/$name
 rm -rf "$dir"
@@ -32,13 +33,12 @@ disks() {
 step "make disk images ($name)" "$dir/mkfs.log" disks ||
 	die "could not make the disk images; see ${dir#"$TOP"/}/mkfs.log"
 
-# INITRD_EXTRA: a further cpio archive for the guest (make profile's perf);
-# the kernel unpacks concatenated archives one after the other.
-initrd=$OUT/initramfs.cpio.gz
-if [ -n "$INITRD_EXTRA" ]; then
-	cat "$initrd" "$INITRD_EXTRA" >"$dir/initrd.gz" || die "could not add $INITRD_EXTRA"
-	initrd=$dir/initrd.gz
-fi
+# The kernel's own modules (build-kernel.sh), and INITRD_EXTRA, a further
+# cpio archive (make profile's perf): the kernel unpacks concatenated
+# archives one after the other.
+cat "$OUT/initramfs.cpio.gz" "$OUT/$kernel/modules.cpio.gz" $INITRD_EXTRA \
+	>"$dir/initrd.gz" || die "could not make the initrd of $kernel"
+initrd=$dir/initrd.gz
 
 cmdline="console=ttyS0 panic=-1 oops=panic loglevel=6 SUITES=$suites $EXTRA_CMDLINE"
 if [ "$kernel" = debug ]; then
