@@ -83,7 +83,7 @@ export:
 # Move the series to another base: make rebase BASE_VERSION=<version>
 # [BASE_PKG=linux-source-X.Y BASE_SUITE=<suite> BASE_ARCHIVE=<archive>]
 # [REBASE_DRY_RUN=1: report conflicts, move nothing]
-rebase:
+rebase: deps
 	@bash $(T)/rebase.sh
 
 help:

@@ -13,7 +13,7 @@ stamp=$BUILD/applied
 series=$TOP/patches/series
 [ -f "$series" ] || die "patches/series is missing"
 
-patches=$(grep -v -e '^\s*#' -e '^\s*$' "$series")
+patches=$(series_patches)
 for p in $patches; do
 	[ -f "$TOP/patches/$p" ] || die "patches/series lists $p, which is not in patches/"
 done
@@ -53,7 +53,8 @@ apply() {
 	done
 }
 n=$(echo "$patches" | grep -c .)
-if ! step "apply patches/series ($n patches)" "$LOGS/apply.log" apply; then
+step "apply patches/series ($n patches)" "$LOGS/apply.log" apply
+if [ $? -ne 0 ]; then
 	p=$(sed -n 's/^error: \(.*\) does not apply$/\1/p' "$LOGS/apply.log")
 	# Leave no half-applied series behind for the next build to pick up.
 	git checkout -q -B patched base

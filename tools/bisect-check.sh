@@ -28,7 +28,7 @@ for c in $(git -C "$SRC" rev-list --reverse base..patched); do
 		git -C "$WT" checkout -q --detach "$c"
 		cmp -s "$cfg" "$WT/.config" || cp "$cfg" "$WT/.config"
 		make -C "$WT" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
-			-j"$JOBS" olddefconfig bzImage
+			-j"$JOBS" olddefconfig bzImage modules
 		if git -C "$WT" diff --name-only base "$c" | grep -q '^tools/testing/selftests/'; then
 			make -C "$WT" ARCH=x86_64 headers
 			mkdir -p "$BUILD/bisect-selftests"
@@ -36,7 +36,8 @@ for c in $(git -C "$SRC" rev-list --reverse base..patched); do
 				OUTPUT="$BUILD/bisect-selftests" LDFLAGS=-static all
 		fi
 	}
-	if ! step "patch $n: $subject" "$log" build; then
+	step "patch $n: $subject" "$log" build
+	if [ $? -ne 0 ]; then
 		rc=1
 		continue
 	fi

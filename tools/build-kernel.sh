@@ -36,7 +36,7 @@ MAKEARGS="-C $tree ARCH=x86_64 CC=ccache\ gcc HOSTCC=ccache\ gcc -j$JOBS"
 dotcfg=$tree/.config
 
 build() {
-	set -e
+	set -e -o pipefail
 	if ! cmp -s "$cfg" "$dotcfg"; then
 		cp "$cfg" "$dotcfg"
 		eval make "$MAKEARGS" olddefconfig
@@ -48,14 +48,15 @@ build() {
 	rm -rf "$BUILD/modroot-$kernel"
 	eval make "$MAKEARGS" INSTALL_MOD_PATH="$BUILD/modroot-$kernel" modules_install
 	(cd "$BUILD/modroot-$kernel" && find . | cpio -o -H newc -R 0:0 --quiet) |
-		gzip -1 >"$OUT/$kernel/modules.cpio.gz"
+		gzip -1 >"$OUT/$kernel/modules.cpio.gz.new"
+	mv "$OUT/$kernel/modules.cpio.gz.new" "$OUT/$kernel/modules.cpio.gz"
 	cp "$tree/arch/x86/boot/bzImage" "$OUT/$kernel/bzImage.new"
 	mv "$OUT/$kernel/bzImage.new" "$OUT/$kernel/bzImage"
 	cp "$dotcfg" "$OUT/$kernel/config"
 }
 log=$LOGS/build-$kernel.log
-step "build $kernel kernel" "$log" build ||
-	die "the $kernel kernel did not build; see ${log#"$TOP"/}"
+must "the $kernel kernel did not build; see ${log#"$TOP"/}" \
+	"build $kernel kernel" "$log" build
 if grep -E '(^|: )warning: ' "$log" >"$LOGS/build-$kernel.warnings"; then
 	note "warning: the $kernel build printed compiler warnings (out/logs/build-$kernel.warnings)"
 fi

@@ -6,7 +6,7 @@
 
 cd "$SRC" || die "build/linux is missing; run 'make tree'"
 rc=0
-for p in $(grep -v -e '^\s*#' -e '^\s*$' "$TOP/patches/series"); do
+for p in $(series_patches); do
 	out=$(PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --terse "$TOP/patches/$p" 2>&1)
 	if [ -n "$out" ]; then
 		echo "$out"

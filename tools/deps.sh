@@ -22,12 +22,12 @@ SUDO=
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 note "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-step "apt-get update" "$LOGS/apt-update.log" $SUDO apt-get update ||
-	die "apt-get update failed; see out/logs/apt-update.log"
+must "apt-get update failed; see out/logs/apt-update.log" \
+	"apt-get update" "$LOGS/apt-update.log" $SUDO apt-get update
 # shellcheck disable=SC2086
-step "apt-get install" "$LOGS/apt-install.log" \
-	$SUDO apt-get install -y --no-install-recommends $missing ||
-	die "could not install:$missing; see out/logs/apt-install.log"
+must "could not install:$missing; see out/logs/apt-install.log" \
+	"apt-get install" "$LOGS/apt-install.log" \
+	$SUDO apt-get install -y --no-install-recommends $missing
 for p in $missing; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		die "package $p is still missing after apt-get install"

@@ -4,9 +4,15 @@
 # build/linux as a git tree whose first commit (tag "base") is the pristine
 # source, and add a worktree of that commit at build/linux-base for the
 # unpatched kernel.
+#   extract.sh                    the pin
+#   extract.sh PKG VERSION TARBALL  another base (make rebase on a machine
+#                                 that has no build/linux yet)
 . "$(dirname "$0")/lib.sh"
 
 ver=$BASE_VERSION
+if [ $# -eq 3 ]; then
+	BASE_PKG=$1 ver=$2 BASE_TARBALL=$3
+fi
 if [ -d "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify base >/dev/null; then
 	have=$(cat "$BUILD/base-version" 2>/dev/null)
 	if [ "$have" != "$ver" ]; then
@@ -15,7 +21,7 @@ if [ -d "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify base >/dev/null; th
 	exit 0
 fi
 
-bash "$TOP/tools/fetch-base.sh" || exit 1
+[ $# -eq 3 ] || bash "$TOP/tools/fetch-base.sh" || exit 1
 [ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL not found"
 
 GIT="git $GIT_ID"
@@ -38,5 +44,5 @@ extract() {
 	$GIT worktree add -q --detach "$BASESRC" base
 	echo "$ver" >"$BUILD/base-version"
 }
-step "extract $BASE_PKG $ver" "$LOGS/extract.log" extract ||
-	die "could not extract the base source; see out/logs/extract.log"
+must "could not extract the base source; see out/logs/extract.log" \
+	"extract $BASE_PKG $ver" "$LOGS/extract.log" extract

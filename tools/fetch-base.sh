@@ -15,13 +15,19 @@ if [ $# -eq 5 ]; then
 else
 	want=$BASE_VERSION pkg_dir=$BUILD/base-pkg
 fi
+deb_dir=$pkg_dir.deb
+# Already unpacked?
+if [ "$(cat "$pkg_dir/.version" 2>/dev/null)" = "$BASE_PKG $want" ]; then
+	exit 0
+fi
+
 APTDIR=$BUILD/apt
 mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" \
 	"$APTDIR/sources.list.d" "$APTDIR/preferences.d"
 touch "$APTDIR/status"
 
 # The machine's repository URI for $BASE_ARCHIVE, from its own sources
-# (one-line and deb822 formats).
+# (one-line and deb822 formats; a mirror+file: list is used as it is).
 host_uri() {
 	local f
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
@@ -31,7 +37,7 @@ host_uri() {
 		[ -f "$f" ] && sed -n 's/^[[:space:]]*URIs:[[:space:]]*//p' "$f" | tr ' ' '\n'
 	done
 }
-uri=$(host_uri | sed 's|/*$||' | grep -m1 -E "/$BASE_ARCHIVE\$")
+uri=$(host_uri | sed 's|/*$||' | grep -m1 -E "/$BASE_ARCHIVE(\.list)?\$")
 [ -n "$uri" ] || die "the machine's apt sources name no repository ending in /$BASE_ARCHIVE (base.conf: BASE_ARCHIVE)"
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $BASE_SUITE main" \
 	>"$APTDIR/sources.list"
@@ -43,20 +49,15 @@ APT_OPTS=(-o "Dir::Etc::SourceList=$APTDIR/sources.list"
 	-o "Dir::State::Lists=$APTDIR/lists"
 	-o "Dir::State::status=$APTDIR/status"
 	-o "Dir::Cache=$APTDIR/cache"
-	-o "APT::Sandbox::User=root" -o "Debug::NoLocking=1")
-deb_dir=$pkg_dir.deb
+	-o "APT::Sandbox::User=root" -o "Acquire::Languages=none"
+	-o "APT::Update::Error-Mode=any")
 
-# Already unpacked?
-if [ "$(cat "$pkg_dir/.version" 2>/dev/null)" = "$BASE_PKG $want" ]; then
-	exit 0
-fi
-
-step "apt-get update ($BASE_SUITE, private state in build/apt)" "$LOGS/apt-base.log" \
-	apt-get "${APT_OPTS[@]}" update ||
-	die "could not read the package list of $BASE_SUITE; see out/logs/apt-base.log"
+must "could not read the package list of $BASE_SUITE; see out/logs/apt-base.log" \
+	"apt-get update ($BASE_SUITE, private state in build/apt)" "$LOGS/apt-base.log" \
+	apt-get "${APT_OPTS[@]}" update
 served=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PKG" | awk -F'|' '{gsub(/ /, "", $2); print $2}' |
 	sort -u -V -r)
-[ -n "$served" ] || die "$BASE_SUITE serves no $BASE_PKG (base.conf)"
+[ -n "$served" ] || die "$BASE_SUITE serves no $BASE_PKG at all (base.conf: BASE_PKG, BASE_SUITE)"
 if ! echo "$served" | grep -qxF "$want"; then
 	printf 'error: apt does not serve %s %s (base.conf pins %s).\n' "$BASE_PKG" "$want" "$BASE_VERSION" >&2
 	printf '  %s serves: %s\n' "$BASE_SUITE" "$(echo $served)" >&2
@@ -79,5 +80,5 @@ fetch() {
 	echo "$BASE_PKG $want" >"$pkg_dir/.version"
 	rm -rf "$deb_dir"
 }
-step "fetch $BASE_PKG $want" "$LOGS/fetch-base.log" fetch ||
-	die "could not fetch $BASE_PKG $want; see out/logs/fetch-base.log"
+must "could not fetch $BASE_PKG $want; see out/logs/fetch-base.log" \
+	"fetch $BASE_PKG $want" "$LOGS/fetch-base.log" fetch

@@ -23,8 +23,8 @@ build_tests() {
 		LDFLAGS=-static "$KST/mm/cow"
 	gcc -O2 -Wall -static -o "$KST/splice/splice_bench" "$TOP/bench/splice_bench.c"
 }
-step "build selftests (static)" "$LOGS/selftests.log" build_tests ||
-	die "the selftests did not build; see out/logs/selftests.log"
+must "the selftests did not build; see out/logs/selftests.log" \
+	"build selftests (static)" "$LOGS/selftests.log" build_tests
 
 pack() {
 	set -e
@@ -50,5 +50,5 @@ pack() {
 	"$GEN" "$BUILD/initramfs.list" | gzip -1 >"$OUT/initramfs.cpio.gz.new"
 	mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"
 }
-step "pack initramfs" "$LOGS/initramfs.log" pack ||
-	die "could not make the initramfs; see out/logs/initramfs.log"
+must "could not make the initramfs; see out/logs/initramfs.log" \
+	"pack initramfs" "$LOGS/initramfs.log" pack

@@ -26,7 +26,7 @@ mkcfg() {
 	(cd "$BASESRC" && ARCH=x86_64 KCONFIG_CONFIG="$work/.config" \
 		scripts/kconfig/merge_config.sh -n $frags)
 }
-step "configure ($flavour)" "$log" mkcfg || die "configuration failed; see ${log#"$TOP"/}"
+must "configuration failed; see ${log#"$TOP"/}" "configure ($flavour)" "$log" mkcfg
 if grep -A2 -E 'Value requested for .* not in final' "$log" >/dev/null; then
 	grep -A2 -E 'Value requested for .* not in final' "$log" | sed 's/^/    /' >&2
 	die "configs/ asks for values the kernel did not accept (see ${log#"$TOP"/})"

@@ -22,7 +22,10 @@ elapsed() {
 	printf '%02d:%02d' $((s / 60)) $((s % 60))
 }
 
-# step NAME LOGFILE CMD...: run CMD with all output to LOGFILE, print one line.
+# step NAME LOGFILE CMD...: run CMD with all output to LOGFILE, print one
+# line.  Do not make it the condition of an if, && or ||: bash then ignores
+# "set -e" in everything CMD runs, and a step function would go on past its
+# first failure.  Test $? after it, or use must.
 step() {
 	local name=$1 log=$2 rc
 	shift 2
@@ -39,6 +42,14 @@ step() {
 	return 0
 }
 
+# must MESSAGE NAME LOGFILE CMD...: step, and die with MESSAGE if it fails.
+must() {
+	local msg=$1
+	shift
+	step "$@"
+	[ $? -eq 0 ] || die "$msg"
+}
+
 die() {
 	printf 'error: %s\n' "$*" >&2
 	exit 1
@@ -48,15 +59,29 @@ note() {
 	printf '[%s] %s\n' "$(elapsed)" "$*"
 }
 
+# series_patches: the patch files patches/series lists, in order.
+series_patches() {
+	grep -v -e '^\s*#' -e '^\s*$' "$TOP/patches/series"
+}
+
 # series_sum: a hash of patches/series and every patch it lists.
 series_sum() {
-	local p list=$TOP/patches/series
+	local p
 	{
-		cat "$list"
-		for p in $(grep -v -e '^\s*#' -e '^\s*$' "$list"); do
+		cat "$TOP/patches/series"
+		for p in $(series_patches); do
 			cat "$TOP/patches/$p"
 		done
 	} | sha256sum | cut -d' ' -f1
+}
+
+# tree_is_exported: build/linux is patches/ applied, with nothing on top
+# that make export has not written out.
+tree_is_exported() {
+	[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
+		die "build/linux has uncommitted changes"
+	[ "$(git -C "$SRC" rev-parse HEAD)" = "$(cut -d' ' -f2 "$BUILD/applied" 2>/dev/null)" ] ||
+		die "build/linux has commits that are not in patches/; run 'make export' first"
 }
 
 # Identity for commits made by the tooling in build/linux.

@@ -28,8 +28,8 @@ pack() {
 	done
 	(cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$OUT/profile-perf.cpio.gz"
 }
-step "pack perf for the guest" "$LOGS/profile-pack.log" pack ||
-	die "could not pack perf; see out/logs/profile-pack.log"
+must "could not pack perf; see out/logs/profile-pack.log" \
+	"pack perf for the guest" "$LOGS/profile-pack.log" pack
 
 mkdir -p "$OUT/profile"
 for k in $KERNELS; do

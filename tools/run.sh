@@ -30,13 +30,13 @@ disks() {
 	mkfs.btrfs -q -f "$dir/disks/btrfs.img"
 	truncate -s 6294016 "$dir/disks/raw.img"
 }
-step "make disk images ($name)" "$dir/mkfs.log" disks ||
-	die "could not make the disk images; see ${dir#"$TOP"/}/mkfs.log"
+must "could not make the disk images; see ${dir#"$TOP"/}/mkfs.log" \
+	"make disk images ($name)" "$dir/mkfs.log" disks
 
 # The kernel's own modules (build-kernel.sh), and INITRD_EXTRA, a further
 # cpio archive (make profile's perf): the kernel unpacks concatenated
 # archives one after the other.
-cat "$OUT/initramfs.cpio.gz" "$OUT/$kernel/modules.cpio.gz" $INITRD_EXTRA \
+cat "$OUT/initramfs.cpio.gz" "$OUT/$kernel/modules.cpio.gz" ${INITRD_EXTRA:+"$INITRD_EXTRA"} \
 	>"$dir/initrd.gz" || die "could not make the initrd of $kernel"
 initrd=$dir/initrd.gz
 
