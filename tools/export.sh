@@ -12,6 +12,17 @@ git merge-base --is-ancestor base patched ||
 n=$(git rev-list --count base..patched)
 [ "$n" -gt 0 ] || die "branch 'patched' has no commits on top of base"
 
+# Debian's top-level .gitignore ignores everything ("/*"), so a file the
+# series adds is never picked up by 'git commit -a' and would silently be
+# missing from patches/.  Refuse while a source-looking file sits ignored
+# and untracked next to files the series changes.
+specs=$(git diff --name-only base..patched | xargs -n1 dirname | sort -u |
+	grep -vx '\.' | sed 's|.*|:(glob)&/*|')
+stray=$(git ls-files --others --ignored --exclude-standard -- $specs |
+	grep -vE '(^|/)\.|\.(o|a|ko|mod|mod\.c|order|symvers|lds|s)$|built-in')
+[ -z "$stray" ] || die "untracked files next to the series' changes (Debian's .gitignore hides new files; 'git add -f' them or delete them):
+$stray"
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git format-patch -q --zero-commit --no-signature -o "$tmp" base..patched
