@@ -9,6 +9,7 @@
 #                                    another (make rebase), into DIR
 . "$(dirname "$0")/lib.sh"
 
+pin="$BASE_PKG $BASE_VERSION"
 if [ $# -eq 5 ]; then
 	BASE_PKG=$1 BASE_SUITE=$3 BASE_ARCHIVE=$4
 	want=$2 pkg_dir=$5
@@ -59,9 +60,11 @@ served=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PKG" | awk -F'|' '{gsub(/ /, 
 	sort -u -V -r)
 [ -n "$served" ] || die "$BASE_SUITE serves no $BASE_PKG at all (base.conf: BASE_PKG, BASE_SUITE)"
 if ! echo "$served" | grep -qxF "$want"; then
-	printf 'error: apt does not serve %s %s (base.conf pins %s).\n' "$BASE_PKG" "$want" "$BASE_VERSION" >&2
+	printf 'error: apt does not serve %s %s (base.conf pins %s).\n' "$BASE_PKG" "$want" "$pin" >&2
 	printf '  %s serves: %s\n' "$BASE_SUITE" "$(echo $served)" >&2
-	printf '  to move the pin: make rebase BASE_VERSION=%s\n' "$(echo "$served" | head -n1)" >&2
+	pkg_arg=
+	[ "$BASE_PKG" = "${pin%% *}" ] || pkg_arg="BASE_PKG=$BASE_PKG "
+	printf '  to move the pin: make rebase %sBASE_VERSION=%s\n' "$pkg_arg" "$(echo "$served" | head -n1)" >&2
 	exit 1
 fi
 newest=$(echo "$served" | head -n1)
