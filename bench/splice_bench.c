@@ -17,6 +17,18 @@
  *   write_pipe, vmsplice                user buffer -> pipe -> /dev/null
  *   remap_pages                         what handing the caller's pages
  *                                       over would cost at the least
+ *   copy_pread_pwrite, copy_file_range, copy_sendfile
+ *                                       file -> a second file in DIR
+ *   dump_write, dump_gift               32 MiB of anonymous memory to a
+ *                                       file in DIR, as CRIU dumps: with
+ *                                       pwrite(), or vmsplice() with
+ *                                       SPLICE_F_GIFT into one pipe that
+ *                                       holds it all, then the owner
+ *                                       rewrites every other page, then
+ *                                       the pipe is spliced to the file;
+ *                                       a "# dump" line says how many
+ *                                       pages of the file differ from the
+ *                                       memory at the time of the call
  *   cold_read_write, cold_splice, cold_splice_move, cold_splice_noreuse,
  *   cold_odirect                        one pass over an uncached file
  *                                       (POSIX_FADV_DONTNEED first), and
@@ -190,6 +202,34 @@ static void close_sink(struct sink *s)
 		die("reader");
 }
 
+/*
+ * The dump must hold the memory as it was at the call, and the owner's
+ * memory must hold what it wrote since and what it left: report pages
+ * that do not.  Then put the memory back for the next run.
+ */
+static void check_dump(const char *method, size_t chunk, int fd,
+		       char *mem, const unsigned char *snap, size_t size)
+{
+	unsigned char *buf = (unsigned char *)mem;
+	size_t i, stale = 0, lost = 0;
+	unsigned char *got = malloc(size);
+
+	if (!got || pread(fd, got, size, 0) != (ssize_t)size)
+		die("dump read back");
+	for (i = 0; i < size; i += 4096) {
+		unsigned char want = i % 8192 ? snap[i] : snap[i] ^ 0xff;
+
+		stale += !!memcmp(got + i, snap + i, 4096);
+		lost += buf[i] != want || memcmp(buf + i + 1, snap + i + 1, 4095);
+		if (!(i % 8192))
+			buf[i] ^= 0xff;
+	}
+	free(got);
+	if (stale || lost)
+		printf("# dump %s %zu: %zu of %zu pages in the dump changed after the call, %zu of the owner's pages wrong\n",
+		       method, chunk / 1024, stale, size / 4096, lost);
+}
+
 static double run(const char *method, const char *path, int fd, size_t size,
 		  size_t chunk, char *buf)
 {
@@ -198,8 +238,11 @@ static double run(const char *method, const char *path, int fd, size_t size,
 	size_t done;
 	loff_t off;
 	double t0;
-	int p[2], dfd = -1;
+	int p[2], dfd = -1, cfd = -1;
 	int cold = !strncmp(method, "cold_", 5);
+	int dump = !strncmp(method, "dump_", 5);
+	unsigned char *snap = NULL;
+	char dst[4200];
 
 	if (cold) {
 		/* One pass over a file that is not cached. */
@@ -221,9 +264,27 @@ static double run(const char *method, const char *path, int fd, size_t size,
 		if (dfd < 0 || posix_fadvise(dfd, 0, 0, POSIX_FADV_NOREUSE))
 			die("POSIX_FADV_NOREUSE");
 	}
+	if (dump) {
+		/* What the memory held when it was handed over. */
+		snap = malloc(size);
+		if (!snap)
+			die("malloc");
+		memcpy(snap, buf, size);
+	}
+	if (!strncmp(method, "copy_", 5) || dump) {
+		/*
+		 * File to file on the same filesystem, as cp does: the copy
+		 * overwrites the cached pages of the same destination each
+		 * run, and its writeback is done outside the timed part.
+		 */
+		snprintf(dst, sizeof(dst), "%s.dst", path);
+		cfd = open(dst, O_RDWR | O_CREAT, 0600);
+		if (cfd < 0 || lseek(cfd, 0, SEEK_SET))
+			die("copy destination");
+	}
 	if (pipe(p))
 		die("pipe");
-	if (fcntl(p[1], F_SETPIPE_SZ, chunk < 65536 ? 65536 : chunk) < 0)
+	if (fcntl(p[1], F_SETPIPE_SZ, dump ? size : chunk < 65536 ? 65536 : chunk) < 0)
 		die("F_SETPIPE_SZ");
 	s = open_sink(kind, size);
 
@@ -235,6 +296,39 @@ static double run(const char *method, const char *path, int fd, size_t size,
 			if (pread(fd, buf, chunk, done) != (ssize_t)chunk)
 				die("pread");
 			write_all(s.fd, buf, chunk);
+		} else if (!strcmp(method, "copy_pread_pwrite")) {
+			if (pread(fd, buf, chunk, done) != (ssize_t)chunk ||
+			    pwrite(cfd, buf, chunk, done) != (ssize_t)chunk)
+				die("pread+pwrite");
+		} else if (!strcmp(method, "copy_file_range")) {
+			loff_t oo = done;
+
+			off = done;
+			while (n > 0) {
+				ssize_t k = copy_file_range(fd, &off, cfd, &oo,
+							    n, 0);
+
+				if (k <= 0)
+					die("copy_file_range");
+				n -= k;
+			}
+		} else if (!strcmp(method, "copy_sendfile")) {
+			off = done;
+			while (n > 0) {
+				ssize_t k = sendfile(cfd, fd, &off, n);
+
+				if (k <= 0)
+					die("sendfile to a file");
+				n -= k;
+			}
+		} else if (!strcmp(method, "dump_write")) {
+			if (pwrite(cfd, buf + done, chunk, done) != (ssize_t)chunk)
+				die("dump pwrite");
+		} else if (!strcmp(method, "dump_gift")) {
+			struct iovec iov = { buf + done, chunk };
+
+			if (vmsplice(p[1], &iov, 1, SPLICE_F_GIFT) != (ssize_t)chunk)
+				die("dump vmsplice");
 		} else if (!strcmp(method, "odirect")) {
 			if (pread(dfd, buf, chunk, done) != (ssize_t)chunk)
 				die("O_DIRECT pread");
@@ -282,6 +376,22 @@ static double run(const char *method, const char *path, int fd, size_t size,
 			exit(2);
 		}
 	}
+	if (dump) {
+		/* The dumped task runs on and rewrites half its memory... */
+		size_t i;
+		loff_t oo = 0;
+
+		for (i = 0; i < size; i += 8192)
+			buf[i] ^= 0xff;
+		/* ...while the pipe is written out. */
+		while (!strcmp(method, "dump_gift") && (size_t)oo < size) {
+			ssize_t k = splice(p[0], NULL, cfd, &oo, size - oo,
+					   SPLICE_F_MOVE);
+
+			if (k <= 0)
+				die("dump splice");
+		}
+	}
 	/*
 	 * A one-pass stream leaves nothing it will use again in the page
 	 * cache.  Evicting what it read in is part of its cost: reclaim pays
@@ -292,6 +402,14 @@ static double run(const char *method, const char *path, int fd, size_t size,
 		die("fadvise");
 	close_sink(&s);
 	t0 = now() - t0;
+	if (dump)
+		check_dump(method, chunk, cfd, buf, snap, size);
+	if (cfd >= 0) {
+		if (fsync(cfd))
+			die("fsync");
+		close(cfd);
+	}
+	free(snap);
 	close(p[0]);
 	close(p[1]);
 	if (dfd >= 0)
@@ -334,6 +452,8 @@ int main(int argc, char **argv)
 		"unix_read_write", "unix_splice", "unix_sendfile",
 		"tcp_read_write", "tcp_splice", "tcp_sendfile",
 		"write_pipe", "vmsplice", "remap_pages",
+		"copy_pread_pwrite", "copy_file_range", "copy_sendfile",
+		"dump_write", "dump_gift",
 		"cold_read_write", "cold_splice", "cold_splice_move",
 		"cold_splice_noreuse", "cold_odirect",
 	};
@@ -389,6 +509,8 @@ int main(int argc, char **argv)
 		}
 		perf_ctl("disable\n");
 	}
+	unlink(path);
+	strncat(path, ".dst", sizeof(path) - strlen(path) - 1);
 	unlink(path);
 	return 0;
 }

@@ -28,6 +28,10 @@ GROUPS = [
      ["tcp_read_write", "tcp_splice", "tcp_sendfile"]),
     ("user", "user memory to a pipe to /dev/null",
      ["write_pipe", "vmsplice", "remap_pages"]),
+    ("copy", "file to a file on the same filesystem, hot cache",
+     ["copy_pread_pwrite", "copy_file_range", "copy_sendfile"]),
+    ("dump", "32 MiB of memory to a file, as CRIU dumps it",
+     ["dump_write", "dump_gift"]),
     ("cold", "one pass over an uncached file to /dev/null",
      ["cold_read_write", "cold_odirect", "cold_splice", "cold_splice_move",
       "cold_splice_noreuse"]),
@@ -196,13 +200,44 @@ def main():
                        for r in row if r is not None]
                 each.append("%d of %d" % (sum(r >= goal for r in got), len(got)))
             say("    each pair of boots on its own: met %s" % ", ".join(each))
+    # A direct splice to a file must not copy twice: copy_file_range()
+    # and sendfile() to a file, each against pread()+pwrite() in the same
+    # boot, patched against the same ratio on base.  Dividing by the
+    # in-boot control cancels the drift between the two boots.  The
+    # CRIU-like dump (vmsplice() with SPLICE_F_GIFT, then splice() to a
+    # file) against pwrite() of the same memory is shown the same way.
+    for m, control, goal in (("copy_file_range", "copy_pread_pwrite", 0.95),
+                             ("copy_sendfile", "copy_pread_pwrite", 0.95),
+                             ("dump_gift", "dump_write", None)):
+        mark = goal if goal is not None else 0.0
+        rows, met, total = [], 0, 0
+        for fs in fss:
+            row = []
+            for c in chunks:
+                pm, pc = patched.get((fs, m, c)), patched.get((fs, control, c))
+                bm, bc = base.get((fs, m, c)), base.get((fs, control, c))
+                row.append((pm / pc) / (bm / bc) if pm and pc and bm and bc else None)
+            got = [r for r in row if r is not None]
+            total += len(got)
+            met += sum(r >= mark for r in got)
+            rows.append("    %-6s %s" % (fs, " ".join(
+                "   -  " if r is None else "%5.2f%s" % (r, " " if r >= mark else "*")
+                for r in row)))
+        if goal is None:
+            say("  %s / %s, patched against base (not a goal):" % (m, control))
+        else:
+            say("  %s / %s, patched against base >= %.2f: met %d of %d%s" % (
+                m, control, goal, met, total, "" if met == total else " (* = missed)"))
+        say("    %-6s %s" % ("KiB", " ".join("%6d" % c for c in chunks)))
+        for r in rows:
+            say(r)
     # read()+write() runs the same code on both kernels: how far its
     # patched/base ratio strays from 1.0 is the noise of a cross-boot ratio.
     say("control, not a goal: read()+write(), the same code on both kernels, patched/base:")
     say("    %-6s %-5s %s" % ("KiB", "", " ".join("%6d" % c for c in chunks)))
-    for m in ("read_write", "cold_read_write"):
+    for m in ("read_write", "copy_pread_pwrite", "cold_read_write"):
         for fs, row in ratio_rows(m, m, base):
-            say("    %-6s %-5s %s" % (fs, "cold" if m.startswith("cold") else "hot", " ".join(
+            say("    %-6s %-5s %s" % (fs, {"read_write": "hot", "copy_pread_pwrite": "copy"}.get(m, "cold"), " ".join(
                 "   -  " if r is None else "%5.2f " % r for r in row)))
     for i, (b, p) in enumerate(pairs):
         for fs, row in ratio_rows("cold_read_write", "cold_read_write", b, p):
