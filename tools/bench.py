@@ -179,20 +179,29 @@ def main():
                 row.append(p / a if p and a else None)
             yield fs, row
 
-    say("goals (ratios; met where >= goal), per filesystem and KiB per call:")
-    for label, m, against, kern, goal in GOALS:
-        rows, met, total = [], 0, 0
-        for fs, row in ratio_rows(m, against, res[kern]):
+    def judge(fs_rows, goal):
+        """Table lines for (fs, ratios) rows, '*' on each ratio under goal;
+        how many ratios met it, of how many."""
+        lines, met, total = [], 0, 0
+        for fs, row in fs_rows:
             got = [r for r in row if r is not None]
             total += len(got)
             met += sum(r >= goal for r in got)
-            rows.append("    %-6s %s" % (fs, " ".join(
+            lines.append("    %-6s %s" % (fs, " ".join(
                 "   -  " if r is None else "%5.2f%s" % (r, " " if r >= goal else "*")
                 for r in row)))
-        say("  %s: met %d of %d%s" % (label, met, total, "" if met == total else " (* = missed)"))
+        return lines, met, total
+
+    def say_table(lines):
         say("    %-6s %s" % ("KiB", " ".join("%6d" % c for c in chunks)))
-        for r in rows:
-            say(r)
+        for line in lines:
+            say(line)
+
+    say("goals (ratios; met where >= goal), per filesystem and KiB per call:")
+    for label, m, against, kern, goal in GOALS:
+        rows, met, total = judge(ratio_rows(m, against, res[kern]), goal)
+        say("  %s: met %d of %d%s" % (label, met, total, "" if met == total else " (* = missed)"))
+        say_table(rows)
         if kern == "base" and pairs:
             each = []
             for b, p in pairs:
@@ -209,28 +218,21 @@ def main():
     for m, control, goal in (("copy_file_range", "copy_pread_pwrite", 0.95),
                              ("copy_sendfile", "copy_pread_pwrite", 0.95),
                              ("dump_gift", "dump_write", None)):
-        mark = goal if goal is not None else 0.0
-        rows, met, total = [], 0, 0
-        for fs in fss:
-            row = []
-            for c in chunks:
-                pm, pc = patched.get((fs, m, c)), patched.get((fs, control, c))
-                bm, bc = base.get((fs, m, c)), base.get((fs, control, c))
-                row.append((pm / pc) / (bm / bc) if pm and pc and bm and bc else None)
-            got = [r for r in row if r is not None]
-            total += len(got)
-            met += sum(r >= mark for r in got)
-            rows.append("    %-6s %s" % (fs, " ".join(
-                "   -  " if r is None else "%5.2f%s" % (r, " " if r >= mark else "*")
-                for r in row)))
+        def normalised():
+            for fs in fss:
+                row = []
+                for c in chunks:
+                    pm, pc = patched.get((fs, m, c)), patched.get((fs, control, c))
+                    bm, bc = base.get((fs, m, c)), base.get((fs, control, c))
+                    row.append((pm / pc) / (bm / bc) if pm and pc and bm and bc else None)
+                yield fs, row
+        rows, met, total = judge(normalised(), goal if goal is not None else 0.0)
         if goal is None:
             say("  %s / %s, patched against base (not a goal):" % (m, control))
         else:
             say("  %s / %s, patched against base >= %.2f: met %d of %d%s" % (
                 m, control, goal, met, total, "" if met == total else " (* = missed)"))
-        say("    %-6s %s" % ("KiB", " ".join("%6d" % c for c in chunks)))
-        for r in rows:
-            say(r)
+        say_table(rows)
     # read()+write() runs the same code on both kernels: how far its
     # patched/base ratio strays from 1.0 is the noise of a cross-boot ratio.
     say("control, not a goal: read()+write(), the same code on both kernels, patched/base:")
