@@ -17,7 +17,7 @@ bash "$T/interface-check.sh" $(echo " $kernels " | sed 's/ debug / /') || exit 1
 # Every kernel runs the whole suite; the debug kernel's checkers
 # (KASAN, lockdep, DEBUG_VM, fault injection) watch it.
 for k in $kernels; do
-	bash "$T/run.sh" "$k" "$k" stable,existing,cow || exit 1
+	bash "$T/run.sh" "$k" "$k" stable,existing,cow,compat || exit 1
 done
 
 args=(--patched "$OUT/runs/patched" --known "$TOP/tests/known-failures"

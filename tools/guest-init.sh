@@ -1,8 +1,8 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of the test initramfs.  The kernel command line says which suites
-# to run (SUITES=stable,existing,cow).  Kernel messages and progress go to
-# ttyS0; TAP goes to ttyS1, which the host keeps as tap.log.
+# to run (SUITES=stable,existing,cow,compat).  Kernel messages and progress
+# go to ttyS0; TAP goes to ttyS1, which the host keeps as tap.log.
 /bin/busybox --install -s /bin
 export PATH=/bin:/selftests/splice
 mount -t proc proc /proc
@@ -101,6 +101,11 @@ run_suite() {
 			{ print "# cow: " $0 }' >&3
 		tap "### exit 0"
 		;;
+	compat)
+		# Real programs from Debian packages (libfuse, coreutils,
+		# nginx, curl), unmodified: compat/compat.sh.
+		run_tap sh /compat/compat.sh
+		;;
 	bench)
 		# Throughput ratios, one boot; numbers are TCG-relative.
 		# BENCH_FS=ext4,xfs limits the filesystems, BENCH_ONLY the
@@ -153,7 +158,7 @@ run_suite() {
 	esac
 }
 
-say "running suites: ${SUITES:=stable,existing,cow}"
+say "running suites: ${SUITES:=stable,existing,cow,compat}"
 for s in $(echo "$SUITES" | tr , ' '); do
 	say "suite $s"
 	run_suite "$s"

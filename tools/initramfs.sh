@@ -26,6 +26,54 @@ build_tests() {
 must "the selftests did not build; see out/logs/selftests.log" \
 	"build selftests (static)" "$LOGS/selftests.log" build_tests
 
+# The compatibility stage (compat/compat.sh): real programs from Debian
+# packages, unmodified, with their shared libraries - coreutils, curl,
+# nginx (its binary taken from the package, which is not installed on
+# the host, so no web server starts here) - and a FUSE server of ours
+# linked statically against Debian's libfuse3.a.
+CSTAGE=$BUILD/compat-root
+NGINX_DEB=$BUILD/compat-debs
+fetch_nginx() {
+	set -e
+	[ -x "$NGINX_DEB/root/usr/sbin/nginx" ] && return 0
+	rm -rf "$NGINX_DEB"
+	mkdir -p "$NGINX_DEB"
+	cd "$NGINX_DEB"
+	apt-get download nginx || {
+		SUDO=
+		[ "$(id -u)" -ne 0 ] && SUDO=sudo
+		$SUDO apt-get update
+		apt-get download nginx
+	}
+	dpkg-deb -x nginx_*.deb root
+	test -x root/usr/sbin/nginx
+}
+must "could not fetch Debian's nginx; see out/logs/compat-nginx.log" \
+	"fetch nginx (Debian package, unpacked under build/)" "$LOGS/compat-nginx.log" fetch_nginx
+
+stage_compat() {
+	set -e
+	rm -rf "$CSTAGE"
+	mkdir -p "$CSTAGE/compat/bin"
+	gcc -O2 -Wall -Wextra -static -I/usr/include/fuse3 \
+		-o "$CSTAGE/compat/bin/compat_fuse" "$TOP/compat/compat_fuse.c" \
+		-Wl,--gc-sections -lfuse3 -lpthread
+	gcc -O2 -Wall -Wextra -static -o "$CSTAGE/compat/bin/mmap_cat" "$TOP/compat/mmap_cat.c"
+	cp "$TOP/compat/compat.sh" "$CSTAGE/compat/compat.sh"
+	for b in cp dd cat cmp curl; do
+		stage_binary "$CSTAGE" "/usr/bin/$b"
+	done
+	stage_binary "$CSTAGE" "$NGINX_DEB/root/usr/sbin/nginx" /usr/sbin/nginx
+	# nginx looks its user up even when it does not switch to it.
+	mkdir -p "$CSTAGE/etc"
+	printf '%s\n' root:x:0:0:root:/root:/bin/sh \
+		nobody:x:65534:65534:nobody:/nonexistent:/bin/false >"$CSTAGE/etc/passwd"
+	printf '%s\n' root:x:0: nogroup:x:65534: >"$CSTAGE/etc/group"
+}
+must "could not stage the compatibility programs; see out/logs/compat-stage.log" \
+	"stage compat programs (libfuse server, coreutils, curl, nginx)" \
+	"$LOGS/compat-stage.log" stage_compat
+
 pack() {
 	set -e
 	gcc -O2 -o "$GEN" "$SRC/usr/gen_init_cpio.c"
@@ -46,6 +94,11 @@ pack() {
 		done
 		echo "dir /selftests/mm 0755 0 0"
 		echo "file /selftests/mm/cow $KST/mm/cow 0755 0 0"
+		(cd "$CSTAGE" && find . -mindepth 1 -type d | sort) |
+			sed 's|^\.\(.*\)|dir \1 0755 0 0|'
+		(cd "$CSTAGE" && find . -type f | sort) | while read -r f; do
+			echo "file ${f#.} $CSTAGE/${f#./} $(stat -c %a "$CSTAGE/$f") 0 0"
+		done
 	} >"$BUILD/initramfs.list"
 	"$GEN" "$BUILD/initramfs.list" | gzip -1 >"$OUT/initramfs.cpio.gz.new"
 	mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"

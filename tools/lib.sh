@@ -106,3 +106,20 @@ prepare() {
 	done
 	bash "$t/initramfs.sh" || exit 1
 }
+
+# stage_binary STAGE BINARY [DEST]: copy a dynamically linked host binary
+# to STAGE/DEST (default: its own path) with the shared libraries and the
+# loader that ldd names, at their own paths, for a guest without them.
+stage_binary() {
+	local stage=$1 bin=$2 dest=${3:-$2} lib
+	mkdir -p "$stage$(dirname "$dest")" || return 1
+	cp -L "$bin" "$stage$dest" || return 1
+	ldd "$bin" | grep -q 'not found' && {
+		ldd "$bin" >&2
+		return 1
+	}
+	for lib in $(ldd "$bin" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		[ -f "$stage$lib" ] && continue
+		mkdir -p "$stage$(dirname "$lib")" && cp -L "$lib" "$stage$lib" || return 1
+	done
+}

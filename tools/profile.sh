@@ -20,12 +20,7 @@ stage=$BUILD/profile-root
 pack() {
 	set -e
 	rm -rf "$stage"
-	mkdir -p "$stage/usr/bin"
-	cp "$perf" "$stage/usr/bin/perf"
-	for lib in $(ldd "$perf" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-		mkdir -p "$stage$(dirname "$lib")"
-		cp -L "$lib" "$stage$lib"
-	done
+	stage_binary "$stage" "$perf" /usr/bin/perf
 	(cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$OUT/profile-perf.cpio.gz"
 }
 must "could not pack perf; see out/logs/profile-pack.log" \

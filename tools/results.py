@@ -8,7 +8,10 @@ Rules (README, "What make check checks"):
     (else the tests are blind), and the integrity cases pass;
   * on the patched kernel, a case fails if and only if tests/known-failures
     lists it; a skip caused by a missing filesystem is a failure;
-  * the kernel's existing splice selftests pass on every kernel.
+  * the kernel's existing splice selftests pass on every kernel;
+  * the compatibility stage (compat_* cases: real programs from Debian)
+    runs on every kernel and passes on the base kernel too, except for
+    what tests/base-must-fail lists.
 The last line is "check: N passed, N failed[, N skipped]".
 """
 import argparse
@@ -173,6 +176,7 @@ def judge_patched(t, label, patched, known):
         len([k for k in pfail if k in known]), count(stable, "skip")))
 
     judge_existing(t, label, patched)
+    judge_compat(t, label, patched, [])
     if not patched:
         t.check(False, "%s kernel: no results" % label)
 
@@ -200,10 +204,27 @@ def judge_base(t, base, must_fail):
         t.check(hit and not blind,
                 "base kernel: %s must fail there (else the tests are blind): %s" % (
                     pat, ", ".join(blind) if hit else "no such case ran"))
+    judge_compat(t, "base", base, read_list(must_fail))
     for k, v in sorted(stable_base.items()):
         if k.endswith(".integrity"):
             t.check(v[0] == "ok", "base kernel: %s %s: the test itself is wrong" % (k, v[0]))
     judge_existing(t, "base", base)
+
+
+def judge_compat(t, label, res, must_fail):
+    """Real programs work on every kernel; on the base kernel, only the
+    cases tests/base-must-fail lists may (and must) fail."""
+    compat = {k: v for k, v in res.items() if k.startswith("compat_")}
+    t.check(compat, "%s kernel: the compatibility stage (compat/compat.sh) did not run" % label)
+    print("%s kernel: compatibility stage (real programs): %d cases, %d pass, %d fail" % (
+        label, len(compat), count(compat, "ok"), count(compat, "fail")))
+    if label != "base":
+        return      # judged with the other cases against known-failures
+    for k, (st, _) in sorted(compat.items()):
+        if any(fnmatch.fnmatchcase(k, p) for p in must_fail):
+            continue
+        t.check(st == "ok", "base kernel: %s %s: real programs must work on the "
+                "unpatched kernel too, or the stage tests the wrong thing" % (k, st))
 
 
 def n_is_stable(name):

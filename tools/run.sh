@@ -7,7 +7,7 @@
 
 kernel=${1:?usage: run.sh base|patched|debug [name] [suites]}
 name=${2:-$kernel}
-suites=${3:-stable,existing,cow}
+suites=${3:-stable,existing,cow,compat}
 timeout=${RUN_TIMEOUT:-1500}
 img=$OUT/$kernel/bzImage
 [ -f "$img" ] && [ -f "$OUT/$kernel/modules.cpio.gz" ] ||
