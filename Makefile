@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched kernel-debug \
-	initramfs run export rebase series checkpatch bench profile bisect-check series-check clean distclean help
+	initramfs run export rebase series checkpatch bench stress profile bisect-check series-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -55,6 +55,10 @@ run:
 bench:
 	@bash $(T)/bench.sh
 
+# Debian's stress-ng (vm-splice, splice, tee; pipe as control), ratios.
+stress:
+	@bash $(T)/stress.sh
+
 # Where the time goes: perf in the guest around splice_bench methods.
 profile:
 	@bash $(T)/profile.sh
@@ -98,6 +102,7 @@ help:
 	echo "make series-check  checkpatch + bisect-check, recorded for make check"; \
 	echo "make rebase BASE_VERSION=...  move the series to another base"; \
 	echo "make bench     throughput ratios, base and patched"; \
+	echo "make stress    stress-ng vm-splice/splice/tee, base vs patched ratios"; \
 	echo "make profile   perf in the guest: where the time goes (PROFILE=fs:method:kib,...)"
 
 clean:

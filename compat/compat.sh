@@ -80,7 +80,11 @@ fuse_read() {
 	bounded 60 "$@" >"$W/got" 2>"$W/why"
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		not_ok "$name" "exit $rc (143: a reader still waiting after 60 s): $(tr '\n' ' ' <"$W/why" | cut -c1-200)"
+		case $rc in
+		124 | 143) why="still waiting after 60 s, killed" ;;
+		*) why="exit $rc" ;;
+		esac
+		not_ok "$name" "$why: $(tr '\n' ' ' <"$W/why" | cut -c1-200)"
 		return
 	fi
 	check "$name" same "$W/got" "$want"

@@ -119,6 +119,23 @@ run_suite() {
 		done
 		tap "### exit 0"
 		;;
+	stressng)
+		# make stress: Debian's stress-ng (from an extra initramfs
+		# that tools/stress.sh adds), STRESS_ROUNDS rounds of each
+		# stressor, one worker, STRESS_SECS seconds each; STRESS_OPTS
+		# (commas for spaces) adds options, e.g. --vm-splice-bytes,4K.
+		for r in $(seq "${STRESS_ROUNDS:-3}"); do
+			for st in vm-splice splice tee pipe; do
+				# shellcheck disable=SC2046
+				/usr/bin/stress-ng --"$st" 1 --timeout "${STRESS_SECS:-10}" \
+					$(echo "$STRESS_OPTS" | tr , ' ') \
+					--metrics-brief --temp-path /tmp 2>&1 |
+					awk -v st="$st" -v r="$r" '$4 == st && $5 ~ /^[0-9]+$/ {
+						print "# stressng " r " " st " " $5 " " $6 " " $9 }' >&3
+			done
+		done
+		tap "### exit 0"
+		;;
 	profile)
 		# make profile: where the time goes in one method, by perf
 		# sampling (perf comes in an extra initramfs that
