@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched kernel-debug \
-	initramfs run export rebase series checkpatch bench stress profile bisect-check series-check clean distclean help
+	initramfs run export rebase series checkpatch bench stress nfsd-bench profile bisect-check series-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -59,6 +59,10 @@ bench:
 stress:
 	@bash $(T)/stress.sh
 
+# nfsd over loopback, reading by splice and by iter, base vs patched.
+nfsd-bench:
+	@bash $(T)/nfsd-bench.sh
+
 # Where the time goes: perf in the guest around splice_bench methods.
 profile:
 	@bash $(T)/profile.sh
@@ -103,6 +107,7 @@ help:
 	echo "make rebase BASE_VERSION=...  move the series to another base"; \
 	echo "make bench     throughput ratios, base and patched"; \
 	echo "make stress    stress-ng vm-splice/splice/tee, base vs patched ratios"; \
+	echo "make nfsd-bench  nfsd over loopback, splice vs iter reads, base vs patched"; \
 	echo "make profile   perf in the guest: where the time goes (PROFILE=fs:method:kib,...)"
 
 clean:

@@ -88,20 +88,22 @@ static int stat_ino(fuse_ino_t ino, struct stat *st)
 	return 0;
 }
 
-/* No attribute or entry caching: sizes change under writes. */
+/*
+ * No attribute or entry caching: sizes change under writes.  Only names
+ * that exist as regular files get an inode number, so that lookups of
+ * missing names do not fill the table.
+ */
 static int fill_entry(const char *name, struct fuse_entry_param *e)
 {
-	int err;
-
 	memset(e, 0, sizeof(*e));
+	if (fstatat(backing, name, &e->attr, AT_SYMLINK_NOFOLLOW))
+		return errno;
+	if (!S_ISREG(e->attr.st_mode))
+		return ENOENT;
 	e->ino = ino_of(name);
 	if (!e->ino)
 		return ENFILE;
-	err = stat_ino(e->ino, &e->attr);
-	if (err)
-		return err;
-	if (!S_ISREG(e->attr.st_mode))
-		return ENOENT;
+	e->attr.st_ino = e->ino;
 	return 0;
 }
 
@@ -121,13 +123,15 @@ static void cf_init(void *userdata, struct fuse_conn_info *conn)
 	if (mode >= MODE_MOVE)
 		want |= FUSE_CAP_SPLICE_MOVE | FUSE_CAP_SPLICE_READ;
 	if ((conn->capable & want) != want)
-		fprintf(stderr, "compat_fuse: kernel or libfuse lacks splice capabilities %#x\n",
+		fprintf(stderr,
+			"compat_fuse: splice capabilities %#x not offered\n",
 			want & ~conn->capable);
 	/* libfuse turns splice read on by itself when write_buf is set. */
 	conn->want &= ~(FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE |
 			FUSE_CAP_SPLICE_READ);
 	conn->want |= want & conn->capable;
-	fprintf(stderr, "compat_fuse: proto 7.%u, splice write %d move %d read %d\n",
+	fprintf(stderr,
+		"compat_fuse: proto 7.%u, splice write %d move %d read %d\n",
 		conn->proto_minor, !!(conn->want & FUSE_CAP_SPLICE_WRITE),
 		!!(conn->want & FUSE_CAP_SPLICE_MOVE),
 		!!(conn->want & FUSE_CAP_SPLICE_READ));
@@ -149,7 +153,8 @@ static void cf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_entry(req, &e);
 }
 
-static void cf_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void cf_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
 {
 	struct stat st;
 	int err = stat_ino(ino, &st);
@@ -196,7 +201,12 @@ static void cf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ino == FUSE_ROOT_ID ? EISDIR : ENOENT);
 		return;
 	}
-	fd = openat(backing, name, fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY));
+	/*
+	 * The kernel sends the offset of every write, appends included;
+	 * O_APPEND on the backing file would make pwrite() ignore it.
+	 */
+	fd = openat(backing, name,
+		    fi->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_APPEND));
 	if (fd < 0) {
 		fuse_reply_err(req, errno);
 		return;
@@ -217,7 +227,7 @@ static void cf_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
-	fd = openat(backing, name, fi->flags | O_CREAT, fmode);
+	fd = openat(backing, name, (fi->flags & ~O_APPEND) | O_CREAT, fmode);
 	if (fd < 0) {
 		fuse_reply_err(req, errno);
 		return;
@@ -241,9 +251,10 @@ static void cf_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	(void)ino;
 	data.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	data.buf[0].fd = fi->fh;
+	data.buf[0].fd = (int)fi->fh;
 	data.buf[0].pos = off;
-	fuse_reply_data(req, &data, mode == MODE_MOVE ? FUSE_BUF_SPLICE_MOVE : 0);
+	fuse_reply_data(req, &data,
+			mode == MODE_MOVE ? FUSE_BUF_SPLICE_MOVE : 0);
 }
 
 static void cf_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in,
@@ -254,7 +265,7 @@ static void cf_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *in,
 
 	(void)ino;
 	out.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	out.buf[0].fd = fi->fh;
+	out.buf[0].fd = (int)fi->fh;
 	out.buf[0].pos = off;
 	n = fuse_buf_copy(&out, in, 0);
 	if (n < 0)
@@ -273,14 +284,20 @@ static void cf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void cf_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
+	int fd = (int)fi->fh;
+
 	(void)ino;
-	fuse_reply_err(req, (datasync ? fdatasync(fi->fh) : fsync(fi->fh)) ? errno : 0);
+	if (datasync ? fdatasync(fd) : fsync(fd))
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_err(req, 0);
 }
 
-static void cf_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void cf_release(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
 {
 	(void)ino;
-	close(fi->fh);
+	close((int)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
@@ -300,7 +317,8 @@ static const struct fuse_lowlevel_ops ops = {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: compat_fuse -m none|write|move BACKING_DIR MOUNTPOINT\n");
+	fprintf(stderr,
+		"usage: compat_fuse -m none|write|move BACKING MOUNTPOINT\n");
 	exit(2);
 }
 

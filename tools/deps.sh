@@ -7,7 +7,7 @@
 PKGS="qemu-system-x86 busybox-static gcc make flex bison bc
 libelf-dev libssl-dev cpio xz-utils ccache liburing-dev e2fsprogs xfsprogs
 btrfs-progs git rsync perl python3 python3-ply python3-git kmod gzip
-libfuse3-dev coreutils curl diffutils $*"
+libfuse3-dev coreutils curl diffutils libwrap0 libtirpc-common netbase $*"
 
 missing=
 for p in $PKGS; do

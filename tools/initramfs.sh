@@ -28,28 +28,51 @@ must "the selftests did not build; see out/logs/selftests.log" \
 
 # The compatibility stage (compat/compat.sh): real programs from Debian
 # packages, unmodified, with their shared libraries - coreutils, curl,
-# nginx (its binary taken from the package, which is not installed on
-# the host, so no web server starts here) - and a FUSE server of ours
-# linked statically against Debian's libfuse3.a.
+# nginx and nfs-utils (their binaries taken from the packages, which are
+# not installed on the host, so no server starts here) - and a FUSE
+# server of ours linked statically against Debian's libfuse3.a.
 CSTAGE=$BUILD/compat-root
-NGINX_DEB=$BUILD/compat-debs
-fetch_nginx() {
+DEBS=$BUILD/compat-debs
+# The versions the cases and numbers were taken with.  Debian's security
+# archive keeps only its newest build, so when one is gone the candidate
+# is used and the log says which.
+COMPAT_DEBS="nginx=1.22.1-9+deb12u12 nfs-kernel-server=1:2.6.2-4+deb12u1
+nfs-common=1:2.6.2-4+deb12u1"
+fetch_debs() {
 	set -e
-	[ -x "$NGINX_DEB/root/usr/sbin/nginx" ] && return 0
-	rm -rf "$NGINX_DEB"
-	mkdir -p "$NGINX_DEB"
-	cd "$NGINX_DEB"
-	apt-get download nginx || {
-		SUDO=
-		[ "$(id -u)" -ne 0 ] && SUDO=sudo
-		$SUDO apt-get update
-		apt-get download nginx
-	}
-	dpkg-deb -x nginx_*.deb root
-	test -x root/usr/sbin/nginx
+	if [ "$(cat "$DEBS/wanted" 2>/dev/null)" = "$COMPAT_DEBS" ]; then
+		cat "$DEBS/versions"
+		return 0
+	fi
+	rm -rf "$DEBS"
+	mkdir -p "$DEBS"
+	cd "$DEBS"
+	local d updated=
+	for d in $COMPAT_DEBS; do
+		if ! apt-get download "$d"; then
+			if [ -z "$updated" ]; then
+				SUDO=
+				[ "$(id -u)" -ne 0 ] && SUDO=sudo
+				$SUDO apt-get update
+				updated=1
+			fi
+			apt-get download "$d" || {
+				echo "$d is no longer served; taking the candidate"
+				apt-get download "${d%%=*}"
+			}
+		fi
+	done
+	for d in *.deb; do
+		dpkg-deb -x "$d" root
+		dpkg-deb -f "$d" Package Version | paste -sd' ' >>versions
+	done
+	cat versions
+	test -x root/usr/sbin/nginx && test -x root/usr/sbin/rpc.nfsd
+	echo "$COMPAT_DEBS" >wanted
 }
-must "could not fetch Debian's nginx; see out/logs/compat-nginx.log" \
-	"fetch nginx (Debian package, unpacked under build/)" "$LOGS/compat-nginx.log" fetch_nginx
+must "could not fetch Debian's nginx and nfs-utils; see out/logs/compat-debs.log" \
+	"fetch nginx, nfs-utils (Debian packages, unpacked under build/)" \
+	"$LOGS/compat-debs.log" fetch_debs
 
 stage_compat() {
 	set -e
@@ -63,15 +86,23 @@ stage_compat() {
 	for b in cp dd cat cmp curl; do
 		stage_binary "$CSTAGE" "/usr/bin/$b"
 	done
-	stage_binary "$CSTAGE" "$NGINX_DEB/root/usr/sbin/nginx" /usr/sbin/nginx
 	# nginx looks its user up even when it does not switch to it.
-	mkdir -p "$CSTAGE/etc"
+	stage_binary "$CSTAGE" "$DEBS/root/usr/sbin/nginx" /usr/sbin/nginx
+	# nfs-utils: the server's rpc.nfsd, rpc.mountd and exportfs, and
+	# the client's mount.nfs; libtirpc reads /etc/netconfig, mount.nfs
+	# /etc/protocols (netbase).
+	for b in usr/sbin/rpc.nfsd usr/sbin/rpc.mountd usr/sbin/exportfs \
+		sbin/mount.nfs; do
+		stage_binary "$CSTAGE" "$DEBS/root/$b" "/$b"
+	done
+	mkdir -p "$CSTAGE/var/lib/nfs" "$CSTAGE/etc"
+	cp /etc/netconfig /etc/protocols /etc/services "$CSTAGE/etc/"
 	printf '%s\n' root:x:0:0:root:/root:/bin/sh \
 		nobody:x:65534:65534:nobody:/nonexistent:/bin/false >"$CSTAGE/etc/passwd"
 	printf '%s\n' root:x:0: nogroup:x:65534: >"$CSTAGE/etc/group"
 }
 must "could not stage the compatibility programs; see out/logs/compat-stage.log" \
-	"stage compat programs (libfuse server, coreutils, curl, nginx)" \
+	"stage compat programs (libfuse server, coreutils, curl, nginx, nfs-utils)" \
 	"$LOGS/compat-stage.log" stage_compat
 
 pack() {

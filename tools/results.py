@@ -31,15 +31,25 @@ TAP = re.compile(r"^(not ok|ok) \d+ (\S+)(?:\s*#\s*(\w+)\s*(.*))?$")
 ENV_SKIP = re.compile(r"is not set|is not a |cannot make|needs root")
 
 
+class TapResults(dict):
+    """name -> (status, reason), and the names reported more than once."""
+    def __init__(self):
+        super().__init__()
+        self.duplicates = set()
+
+
 def parse_tap(path):
     """name -> (status, reason); status is ok, fail or skip."""
-    res = {}
+    res = TapResults()
+    dups = res.duplicates
     with open(path, errors="replace") as f:
         for line in f:
             m = TAP.match(line.rstrip("\n"))
             if not m:
                 continue
             ok, name, directive, reason = m.groups()
+            if name in res:
+                dups.add(name)
             if directive and directive.upper() == "SKIP":
                 res[name] = ("skip", reason or "")
             else:
@@ -218,6 +228,17 @@ def judge_compat(t, label, res, must_fail):
     t.check(compat, "%s kernel: the compatibility stage (compat/compat.sh) did not run" % label)
     print("%s kernel: compatibility stage (real programs): %d cases, %d pass, %d fail" % (
         label, len(compat), count(compat, "ok"), count(compat, "fail")))
+    if not compat:
+        return
+    for part in ("compat_fuse.", "compat_cp.", "compat_nfs.", "compat_http."):
+        t.check(any(k.startswith(part) for k in compat),
+                "%s kernel: no %s* case ran: part of the compatibility stage is missing" % (
+                    label, part))
+    t.check("compat_stage.complete" in compat,
+            "%s kernel: the compatibility stage did not run to its end" % label)
+    dups = sorted(getattr(res, "duplicates", set()) & set(compat))
+    t.check(not dups, "%s kernel: compatibility cases reported twice: %s" % (
+        label, ", ".join(dups)))
     if label != "base":
         return      # judged with the other cases against known-failures
     for k, (st, _) in sorted(compat.items()):
