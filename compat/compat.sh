@@ -62,15 +62,24 @@ bounded() {
 	timeout -k 5 "$@"
 }
 # wait_gone PID SECS: wait for a background PID, killing it (SIGKILL)
-# if it has not ended after SECS seconds.
+# if it has not ended after SECS seconds.  A process stuck in an
+# uninterruptible wait survives SIGKILL: then it is left behind (and
+# wait_gone fails) rather than waited for.
 wait_gone() {
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt $(($2 * 10)) ]; do
+	wg_i=0
+	while kill -0 "$1" 2>/dev/null && [ $wg_i -lt $(($2 * 10)) ]; do
 		sleep 0.1
-		i=$((i + 1))
+		wg_i=$((wg_i + 1))
 	done
 	kill -9 "$1" 2>/dev/null
+	wg_i=0
+	while kill -0 "$1" 2>/dev/null && [ $wg_i -lt 50 ]; do
+		sleep 0.1
+		wg_i=$((wg_i + 1))
+	done
+	kill -0 "$1" 2>/dev/null && return 1
 	wait "$1" 2>/dev/null
+	return 0
 }
 
 # The programs are the packaged ones, not busybox's applets.
@@ -226,7 +235,9 @@ fuse_suite() {
 	done
 
 	# Splice was used where it was negotiated: libfuse made its splice
-	# pipe (and, where the counters exist, vmsplice()d reply headers).
+	# pipe and, where the counters exist, vmsplice()d reply headers
+	# (its splice read of requests makes the pipe too, so in move mode
+	# only the counter shows that replies were spliced).
 	pipes=$(splice_pipes $srv)
 	vm1=$(sed -n 's/^vmsplice_copied //p' /proc/vmstat)
 	[ -n "$vm0" ] && echo "# compat_fuse -m $mode: vmsplice_copied +$((vm1 - vm0)) pages"
@@ -236,6 +247,8 @@ fuse_suite() {
 		ok "compat_fuse.$mode.no_splice"
 	elif [ "$pipes" -eq 0 ]; then
 		not_ok "compat_fuse.$mode.spliced" "libfuse never made its splice pipe: splice was not used"
+	elif [ -n "$vm0" ] && [ "$vm1" -eq "$vm0" ]; then
+		not_ok "compat_fuse.$mode.spliced" "no reply header was vmsplice()d (vmsplice_copied stayed at $vm0)"
 	else
 		ok "compat_fuse.$mode.spliced"
 	fi
@@ -333,7 +346,7 @@ cp_suite() {
 # default, and the client reads with O_DIRECT so that every read is a
 # READ of exactly those bytes at that offset.
 NFSD_KNOB=/sys/kernel/debug/nfsd/disable-splice-read
-nfs_up=
+mountd=
 nfs_start() {
 	grep -q ' /proc/fs/nfsd ' /proc/mounts ||
 		mount -t nfsd nfsd /proc/fs/nfsd || return 1
@@ -349,68 +362,134 @@ nfs_start() {
 		return 1
 	/usr/sbin/rpc.mountd -N 2 -N 3 --no-udp -F >"$W/mountd.log" 2>&1 &
 	mountd=$!
-	# A short grace period: no client has state to reclaim.
-	bounded 30 /usr/sbin/rpc.nfsd -N 3 -V 4.1 --no-udp -G 10 -L 10 -p 2049 4 >&2 ||
+	# mountd answers nfsd's export upcalls once it holds the cache
+	# channels; an upcall before that is refused for two minutes.
+	ns_i=0
+	while [ "$(ls -l /proc/$mountd/fd 2>/dev/null | grep -c '/channel')" -lt 3 ] &&
+		[ $ns_i -lt 100 ]; do
+		sleep 0.1
+		ns_i=$((ns_i + 1))
+	done
+	kill -0 $mountd 2>/dev/null || {
+		echo "rpc.mountd exited: $(cat "$W/mountd.log" 2>&1)" >&2
+		return 1
+	}
+	# A short grace period (no client has state to reclaim), then end it.
+	bounded 30 /usr/sbin/rpc.nfsd -N 3 -V 4.1 --no-udp -G 10 -p 2049 4 >&2 ||
 		return 1
 	{ echo Y >/proc/fs/nfsd/v4_end_grace; } 2>/dev/null
-	for fs in ext4 tmpfs; do
-		bounded 60 /sbin/mount.nfs "127.0.0.1:$(fsdir $fs)/nfs" /mnt/nfs_$fs \
+	for nfs_fs in ext4 tmpfs; do
+		bounded 60 /sbin/mount.nfs "127.0.0.1:$(fsdir $nfs_fs)/nfs" /mnt/nfs_$nfs_fs \
 			-o vers=4.1,proto=tcp,hard,timeo=600 >&2 || return 1
 	done
-	nfs_up=1
 }
+# nfs_stop: unmount, stop nfsd and mountd, unexport; fails (saying why)
+# if something is left.
 nfs_stop() {
-	for fs in ext4 tmpfs; do
-		bounded 30 umount /mnt/nfs_$fs 2>/dev/null || umount -f -l /mnt/nfs_$fs 2>/dev/null
+	for nfs_fs in ext4 tmpfs; do
+		grep -q " /mnt/nfs_$nfs_fs nfs" /proc/mounts || continue
+		bounded 30 umount /mnt/nfs_$nfs_fs 2>/dev/null ||
+			bounded 10 umount -f -l /mnt/nfs_$nfs_fs 2>/dev/null
 	done
-	bounded 30 /usr/sbin/rpc.nfsd 0 >/dev/null 2>&1
-	[ -n "$mountd" ] && kill $mountd 2>/dev/null && wait_gone $mountd 5
+	# Stopping nfsd's threads waits for them; one stuck would hold the
+	# shell, so it runs in the background and is given up on.
+	/usr/sbin/rpc.nfsd 0 >/dev/null 2>&1 &
+	wait_gone $! 30 || echo "rpc.nfsd 0 did not return" >&2
+	if [ -n "$mountd" ]; then
+		kill $mountd 2>/dev/null
+		wait_gone $mountd 5 || echo "rpc.mountd did not exit" >&2
+		mountd=
+	fi
 	/usr/sbin/exportfs -ua >/dev/null 2>&1
-	nfs_up=
+	! grep -q ' /mnt/nfs_' /proc/mounts || {
+		echo "still mounted: $(grep ' /mnt/nfs_' /proc/mounts)" >&2
+		return 1
+	}
+	[ "$(cat /proc/fs/nfsd/threads 2>/dev/null)" = 0 ] || {
+		echo "nfsd threads: $(cat /proc/fs/nfsd/threads 2>&1)" >&2
+		return 1
+	}
 }
-# nfs_path splice|iter: how nfsd reads from now on.
+# nfs_path splice|iter: how nfsd reads from now on, read back.
 nfs_path() {
 	[ -w "$NFSD_KNOB" ] || {
 		echo "$NFSD_KNOB is not set up (debugfs)" >&2
 		return 1
 	}
 	case $1 in
-	splice) echo 0 >"$NFSD_KNOB" ;;
-	iter) echo 1 >"$NFSD_KNOB" ;;
+	splice) v=0 ;;
+	iter) v=1 ;;
 	esac
+	echo $v >"$NFSD_KNOB" && [ "$(cat "$NFSD_KNOB")" = $v ] || {
+		echo "$NFSD_KNOB reads $(cat "$NFSD_KNOB" 2>&1), not $v" >&2
+		return 1
+	}
 }
-# nfs_read NAME WANT FILE OFF LEN BS: LEN bytes at OFF read through the
-# client with O_DIRECT in BS-byte reads are WANT's bytes there.
+# nfs_read NAME WANT FILE OFF LEN BS: LEN bytes at OFF (fewer at EOF)
+# read through the client with O_DIRECT in BS-byte reads are WANT's
+# bytes there.  After the first read that hangs, the mounts are forced
+# off and every later read fails at once.
+nfs_dead=
 nfs_read() {
 	name=$1 want=$2 rf=$3 off=$4 len=$5 bs=$6
-	tail -c +$((off + 1)) "$want" | head -c "$len" >"$W/nfs_want"
-	if bounded 120 $DD if="$rf" iflag=direct,skip_bytes,count_bytes skip="$off" \
-		count="$len" bs="$bs" status=none >"$W/nfs_got" 2>"$W/why"; then
-		check "$name" same "$W/nfs_got" "$W/nfs_want"
-	else
-		not_ok "$name" "dd: exit $?: $(cat "$W/why")"
+	if [ -n "$nfs_dead" ]; then
+		not_ok "$name" "not run: $nfs_dead"
+		return
 	fi
+	tail -c +$((off + 1)) "$want" | head -c "$len" >"$W/nfs_want"
+	if [ ! -s "$W/nfs_want" ]; then
+		not_ok "$name" "the test is wrong: nothing to compare at $off in $want"
+		return
+	fi
+	bounded 120 $DD if="$rf" iflag=direct,skip_bytes,count_bytes skip="$off" \
+		count="$len" bs="$bs" status=none >"$W/nfs_got" 2>"$W/why"
+	rc=$?
+	case $rc in
+	0) check "$name" same "$W/nfs_got" "$W/nfs_want" ;;
+	124 | 137 | 143)
+		nfs_dead="$name was still waiting after 120 s"
+		for nfs_fs in ext4 tmpfs; do
+			bounded 10 umount -f /mnt/nfs_$nfs_fs 2>/dev/null
+		done
+		not_ok "$name" "still waiting after 120 s, killed; the mounts are forced off"
+		;;
+	*) not_ok "$name" "dd: exit $rc: $(cat "$W/why")" ;;
+	esac
+}
+# rpc_retrans: the client's RPC retransmissions so far.
+rpc_retrans() {
+	sed -n 's/^rpc [0-9]* \([0-9]*\) .*/\1/p' /proc/net/rpc/nfs
+}
+vmstat_of() {
+	sed -n "s/^$1 //p" /proc/vmstat
 }
 nfs_suite() {
 	if ! nfs_start 2>"$W/nfs.why"; then
-		not_ok compat_nfs.start "nfsd or the mount did not come up: $(cat "$W/nfs.why" "$W/mountd.log")"
-		nfs_stop
+		not_ok compat_nfs.start "nfsd or the mount did not come up: $(cat "$W/nfs.why" "$W/mountd.log" 2>&1)"
+		nfs_stop 2>/dev/null
 		return
 	fi
 	ok compat_nfs.start
-	echo "# compat_nfs: disable-splice-read is $(cat $NFSD_KNOB 2>/dev/null) by default"
 	knob_was=$(cat $NFSD_KNOB 2>/dev/null)
+	echo "# compat_nfs: disable-splice-read is $knob_was by default"
 	head -c 1048583 /dev/urandom >"$W/nfs_src"
 	for fs in ext4 tmpfs; do
 		for path in splice iter; do
 			t=compat_nfs.$fs.$path
-			check "$t.path" nfs_path $path
+			if ! nfs_path $path 2>"$W/why"; then
+				nfs_dead="nfsd could not be set to read by $path: $(cat "$W/why")"
+			fi
+			re0=$(rpc_retrans)
+			sc0=$(vmstat_of splice_file_copied)
 			# A file of its own per path, so that nothing is cached.
 			f=$path.bin
-			$CP "$W/nfs_src" "$(fsdir $fs)/nfs/$f"
+			sf=$(fsdir $fs)/nfs/$f
+			$CP "$W/nfs_src" "$sf" 2>"$W/why" || nfs_dead="cp to $sf: $(cat "$W/why")"
 			cf=/mnt/nfs_$fs/$f
 			rm -f "$W/nfs_cp"
-			if bounded 120 $CP "$cf" "$W/nfs_cp" 2>"$W/why"; then
+			if [ -n "$nfs_dead" ]; then
+				not_ok "$t.cp" "not run: $nfs_dead"
+			elif bounded 120 $CP "$cf" "$W/nfs_cp" 2>"$W/why"; then
 				check "$t.cp" same "$W/nfs_cp" "$W/nfs_src"
 			else
 				not_ok "$t.cp" "cp: exit $?: $(cat "$W/why")"
@@ -420,18 +499,45 @@ nfs_suite() {
 			nfs_read "$t.unaligned_40000" "$W/nfs_src" "$cf" 4097 600000 40000
 			nfs_read "$t.unaligned_1" "$W/nfs_src" "$cf" 1 4095 4095
 			nfs_read "$t.unaligned_cross" "$W/nfs_src" "$cf" 65535 131075 131075
-			nfs_read "$t.short_at_eof" "$W/nfs_src" "$cf" 1048000 583 65536
+			# 64 KiB asked for, 583 bytes there.
+			nfs_read "$t.short_at_eof" "$W/nfs_src" "$cf" 1048000 65536 65536
 			# Written on the server after a read: the next read
 			# has the new bytes (nothing stale in the reply path).
-			printf 'rewritten on the server' | $DD of="$(fsdir $fs)/nfs/$f" bs=5000 seek=1 \
-				conv=notrunc status=none
 			{ head -c 5000 "$W/nfs_src"; printf 'rewritten on the server'
 				tail -c +5024 "$W/nfs_src"; } >"$W/nfs_new"
-			nfs_read "$t.after_server_write" "$W/nfs_new" "$cf" 4097 8192 8192
+			if printf 'rewritten on the server' | $DD of="$sf" bs=5000 seek=1 \
+				conv=notrunc status=none 2>"$W/why"; then
+				nfs_read "$t.after_server_write" "$W/nfs_new" "$cf" 4097 8192 8192
+			else
+				not_ok "$t.after_server_write" "the write on the server failed: $(cat "$W/why")"
+			fi
+			# nfsd read the way it was told to (where the counters
+			# exist: splice copies into the pipe, iter does not), and
+			# the client never had to send a request again.
+			sc1=$(vmstat_of splice_file_copied)
+			re1=$(rpc_retrans)
+			why=
+			if [ -n "$nfs_dead" ]; then
+				why="not run: $nfs_dead"
+			elif [ "$(cat $NFSD_KNOB)" != "$v" ]; then
+				why="the knob reads $(cat $NFSD_KNOB), not $v"
+			elif [ -n "$sc0" ] && [ $path = splice ] && [ "$sc1" -eq "$sc0" ]; then
+				why="splice_file_copied stayed at $sc0: nfsd did not splice"
+			elif [ -n "$sc0" ] && [ $path = iter ] && [ "$sc1" -ne "$sc0" ]; then
+				why="splice_file_copied rose by $((sc1 - sc0)): nfsd spliced"
+			elif [ "${re1:-0}" -ne "${re0:-0}" ]; then
+				why="the client retransmitted $((re1 - re0)) requests"
+			fi
+			if [ -n "$why" ]; then
+				not_ok "$t.read_by_path" "$why"
+			else
+				ok "$t.read_by_path"
+			fi
+			[ -n "$sc0" ] && echo "# $t: splice_file_copied +$((sc1 - sc0)) pages"
 		done
 	done
 	[ -n "$knob_was" ] && echo "$knob_was" >$NFSD_KNOB
-	nfs_stop
+	check compat_nfs.stop nfs_stop
 	rm -rf "$EXT4/nfs" "$TMPFS/nfs"
 }
 
@@ -440,11 +546,12 @@ nfs_suite() {
 # iter.  Prints "# nfsbench FS PATH PATTERN ROUND SECONDS" lines.
 nfs_bench() {
 	if ! nfs_start 2>"$W/nfs.why"; then
-		not_ok compat_nfs.start "nfsd or the mount did not come up: $(cat "$W/nfs.why" "$W/mountd.log")"
-		nfs_stop
+		not_ok compat_nfsbench.start "nfsd or the mount did not come up: $(cat "$W/nfs.why" "$W/mountd.log" 2>&1)"
+		nfs_stop 2>/dev/null
 		return
 	fi
-	ok compat_nfs.start
+	ok compat_nfsbench.start
+	knob_was=$(cat $NFSD_KNOB 2>/dev/null)
 	for fs in ext4 tmpfs; do
 		head -c 67108864 /dev/urandom >"$(fsdir $fs)/nfs/bench.bin"
 		$CAT "$(fsdir $fs)/nfs/bench.bin" >/dev/null
@@ -459,14 +566,15 @@ nfs_bench() {
 					64k) a="bs=64K" ;;
 					unaligned_1m) a="bs=1M iflag=skip_bytes skip=1" ;;
 					esac
-					s=$($DD if=/mnt/nfs_$fs/bench.bin iflag=direct $a \
+					s=$(bounded 300 $DD if=/mnt/nfs_$fs/bench.bin iflag=direct $a \
 						of=/dev/null 2>&1 | sed -n 's/.* copied, \([0-9.]*\) s,.*/\1/p')
 					echo "# nfsbench $fs $path $pat $r ${s:-none}"
 				done
 			done
 		done
 	done
-	nfs_stop
+	[ -n "$knob_was" ] && echo "$knob_was" >$NFSD_KNOB
+	check compat_nfsbench.stop nfs_stop
 	rm -rf "$EXT4/nfs" "$TMPFS/nfs"
 }
 
