@@ -6,8 +6,9 @@
 # (debugfs nfsd/disable-splice-read=0) and by iter (=1), on the base and
 # the patched kernel.  Boots base, patched, patched, base so that a drift
 # of the host cancels; NFSBENCH_ROUNDS (8) rounds per boot.  Seconds per
-# read of the file, medians, and ratios (throughput, higher is better)
-# against base's default (splice) in out/nfsd-bench/summary.txt.
+# read of the file (medians), and throughput ratios: splice against iter
+# paired within each round, and across kernels with iter on both as the
+# control, in out/nfsd-bench/summary.txt.
 . "$(dirname "$0")/lib.sh"
 T=$TOP/tools
 
