@@ -6,7 +6,7 @@ T := tools
 KERNEL ?= patched
 
 .PHONY: all check deps tree apply config kernels kernel-base kernel-patched kernel-debug \
-	initramfs run export rebase series checkpatch bench stress nfsd-bench profile bisect-check series-check clean distclean help
+	initramfs run export rebase series checkpatch bench stress nfsd-bench sockmem numbers profile bisect-check series-check clean distclean help
 
 # Build the patched kernel and run the suite on it.
 all:
@@ -63,6 +63,14 @@ stress:
 nfsd-bench:
 	@bash $(T)/nfsd-bench.sh
 
+# The cost block of one bench run, into the cover letter and the documents.
+numbers:
+	@python3 $(T)/numbers.py --update patches/0000-cover-letter.patch Documentation/design.md Documentation/performance.md
+
+# Memory that sendfile() into unread TCP connections keeps, base and patched.
+sockmem:
+	@bash $(T)/sockmem.sh
+
 # Where the time goes: perf in the guest around splice_bench methods.
 profile:
 	@bash $(T)/profile.sh
@@ -80,7 +88,8 @@ series-check: tree
 checkpatch: tree
 	@bash $(T)/checkpatch.sh
 
-# The series as mail in out/series/: cover letter, recipients, git am check.
+# The series as mail, one set per tree (vfs, net-next) in out/series/: cover
+# letters, per-patch recipients, git am of each set on the base and a build.
 series: tree
 	@bash $(T)/series.sh
 
@@ -100,7 +109,7 @@ help:
 	echo "make kernels   out/base/bzImage and out/patched/bzImage"; \
 	echo "make run KERNEL=base|patched"; \
 	echo "make export    build/linux commits -> patches/"; \
-	echo "make series    the series as mail in out/series/"; \
+	echo "make series    the series as mail, per tree, in out/series/{vfs,net-next}/"; \
 	echo "make checkpatch  checkpatch.pl --strict on every patch"; \
 	echo "make bisect-check  build after each patch"; \
 	echo "make series-check  checkpatch + bisect-check, recorded for make check"; \
@@ -108,6 +117,8 @@ help:
 	echo "make bench     throughput ratios, base and patched"; \
 	echo "make stress    stress-ng vm-splice/splice/tee, base vs patched ratios"; \
 	echo "make nfsd-bench  nfsd over loopback, splice vs iter reads, base vs patched"; \
+	echo "make numbers     the cost block of Documentation/bench/summary.txt, into the cover letter and docs"; \
+	echo "make sockmem     memory kept by sendfile() into unread TCP connections, base vs patched"; \
 	echo "make profile   perf in the guest: where the time goes (PROFILE=fs:method:kib,...)"
 
 clean:

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS="qemu-system-x86 busybox-static gcc make flex bison bc
-libelf-dev libssl-dev cpio xz-utils ccache liburing-dev e2fsprogs xfsprogs
+libelf-dev libssl-dev cpio xz-utils ccache e2fsprogs xfsprogs
 btrfs-progs git rsync perl python3 python3-ply python3-git kmod gzip
 libfuse3-dev coreutils curl diffutils libwrap0 libtirpc-common netbase $*"
 

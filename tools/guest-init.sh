@@ -53,10 +53,13 @@ run_suite() {
 	case $1 in
 	stable)
 		# STABLE_ARGS and ROBUST_ARGS on the kernel command line, commas
-		# for spaces, narrow stable_data and stable_robust
+		# for spaces, narrow stable_data, splice_counters and
+		# splice_layout, and stable_robust
 		# (make run ... STABLE_ARGS=-v,ext4_splice).
-		# shellcheck disable=SC2086
-		run_tap stable_data $(echo "$STABLE_ARGS" | tr , ' ')
+		for t in stable_data splice_counters splice_layout; do
+			# shellcheck disable=SC2046
+			run_tap "$t" $(echo "$STABLE_ARGS" | tr , ' ')
+		done
 		# shellcheck disable=SC2086
 		run_tap stable_robust $(echo "$ROBUST_ARGS" | tr , ' ')
 		run_tap fuse_splice_move
@@ -116,6 +119,15 @@ run_suite() {
 			splice_bench "$d" 32 4 16 64 256 1024 >&3 2>&3
 			grep -E '^splice_file_' /proc/vmstat |
 				sed "s|^|# vmstat after bench $d: |" >&3
+		done
+		tap "### exit 0"
+		;;
+	sockmem)
+		# make sockmem: memory that sendfile() into TCP connections
+		# whose reader does not read keeps (bench/sockmem.c).
+		# SOCKMEM=conns:kib,... on ext4.
+		for spec in $(echo "${SOCKMEM:-100:1024}" | tr , ' '); do
+			sockmem /mnt/ext4 "${spec%%:*}" "${spec#*:}" >&3 2>&3
 		done
 		tap "### exit 0"
 		;;

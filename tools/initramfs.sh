@@ -22,6 +22,7 @@ build_tests() {
 	make -C "$SRC/tools/testing/selftests/mm" OUTPUT="$KST/mm" \
 		LDFLAGS=-static "$KST/mm/cow"
 	gcc -O2 -Wall -static -o "$KST/splice/splice_bench" "$TOP/bench/splice_bench.c"
+	gcc -O2 -Wall -static -o "$KST/splice/sockmem" "$TOP/bench/sockmem.c"
 }
 must "the selftests did not build; see out/logs/selftests.log" \
 	"build selftests (static)" "$LOGS/selftests.log" build_tests

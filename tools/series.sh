@@ -1,47 +1,80 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make series: the series as mail, in out/series/.  git format-patch
-# --cover-letter --base, with the cover letter's subject and text taken
-# from patches/0000-cover-letter.patch and the recipients from the
-# kernel's scripts/get_maintainer.pl.  Then check that git am applies the
-# patches to a pristine base and gives the same tree as build/linux.
+# make series: the series as mail, one set per tree, in out/series/TREE/.
+#
+# patches/series stays the one ordered list.  A patch that touches nothing
+# outside net/ goes to net-next (SMC, skb frags); every other patch goes
+# through the VFS tree, which carries the mm, fuse and nfsd patches with
+# their maintainers' acks: the pipe helper that mm uses is in it, and the
+# fuse fix must land before the vmsplice() change.  The net patches build
+# and apply on the base alone, and nothing in the VFS set needs them to
+# build; the guarantee for data spliced out of sockets needs both.
+#
+# For each tree: git am its patches on a pristine base, git format-patch
+# --cover-letter --base from there, the cover letter's subject and text
+# from patches/0000-cover-letter.patch (vfs) or
+# patches/0000-cover-letter-net-next.patch, and To/Cc for each mail from
+# the kernel's scripts/get_maintainer.pl run on that mail alone (the cover
+# letter gets them all).  Then build each set on the base, and check that
+# git am of both sets gives exactly the tree of build/linux.
 . "$(dirname "$0")/lib.sh"
 
-cover=$TOP/patches/0000-cover-letter.patch
-dest=$OUT/series
-[ -f "$cover" ] || die "patches/0000-cover-letter.patch is missing"
 bash "$TOP/tools/apply.sh" || exit 1
+bash "$TOP/tools/kconfig.sh" || exit 1
 cd "$SRC" || die "build/linux is missing; run 'make tree'"
+dest=$OUT/series
+trees=(vfs net-next)
+
+# tree_of PATCH: net-next if every file it touches is under net/.
+tree_of() {
+	if sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1" | grep -qv '^net/'; then
+		echo vfs
+	else
+		echo net-next
+	fi
+}
 
 tmp=$(mktemp -d)
-trap 'git worktree remove --force "$tmp/am" 2>/dev/null; rm -rf "$tmp"' EXIT
+cleanup() {
+	local t
+	for t in "${trees[@]}" all; do
+		git worktree remove --force "$tmp/$t" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
-# Recipients: maintainers of what the series touches in To, reviewers and
-# lists in Cc.  --no-git: the base tree has no upstream history.
-git format-patch -q -o "$tmp/plain" base..patched
 gm() {
 	scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats \
-		--no-multiline --separator=, "$@" "$tmp"/plain/*.patch
+		--no-multiline --separator=, "$@"
 }
-to=$(gm --no-r --no-l) || die "get_maintainer.pl failed"
-cc=$(gm --no-m) || die "get_maintainer.pl failed"
 
-rm -rf "$dest"
-args=(--cover-letter --base=base --zero-commit -o "$dest")
-IFS=, read -ra tos <<<"$to"
-IFS=, read -ra ccs <<<"$cc"
-for r in "${tos[@]}"; do args+=("--to=$r"); done
-for r in "${ccs[@]}"; do args+=("--cc=$r"); done
-# The cover letter is from whoever patches/0000-cover-letter.patch says.
-from=$(sed -n '1,/^$/s/^From: //p' "$cover")
-[ -n "$from" ] || die "patches/0000-cover-letter.patch has no From: line"
-email=${from##*<}
-GIT_COMMITTER_NAME=${from% <*} GIT_COMMITTER_EMAIL=${email%>} \
-	git format-patch -q "${args[@]}" base..patched || die "git format-patch failed"
+# add_recipients MAIL TO CC: To: and Cc: header lines before Subject:.
+add_recipients() {
+	python3 - "$@" <<'EOF' || die "could not add recipients to $1"
+import sys
 
-# The cover letter: our subject and text in place of the placeholders.
-letter=$(ls "$dest"/0000-cover-letter.patch) || die "no cover letter was written"
-python3 - "$cover" "$letter" <<'EOF' || die "could not fill in the cover letter"
+path, to, cc = sys.argv[1:4]
+text = open(path).read()
+head, sep, body = text.partition("\n\n")
+lines = []
+for name, value in (("To", to), ("Cc", cc)):
+    addrs = [a for a in value.split(",") if a]
+    if addrs:
+        lines.append(name + ": " + ",\n    ".join(addrs))
+out = []
+for line in head.split("\n"):
+    if line.startswith("Subject: ") and lines:
+        out.extend(lines)
+        lines = []
+    out.append(line)
+open(path, "w").write("\n".join(out) + sep + body)
+EOF
+}
+
+# fill_cover MAIL SOURCE: the subject and text of SOURCE in MAIL.
+fill_cover() {
+	python3 - "$2" "$1" <<'EOF' || die "could not fill in the cover letter from $2"
 import re
 import sys
 
@@ -50,7 +83,7 @@ text = open(src).read()
 head, _, body = text.partition("\n\n")
 m = re.search(r"^Subject: \[PATCH[^\]]*\] (.*)$", head, re.M)
 if not m:
-    sys.exit("patches/0000-cover-letter.patch has no 'Subject: [PATCH 0/N] ...' line")
+    sys.exit("%s has no 'Subject: [PATCH 0/N] ...' line" % src)
 out = open(dst).read()
 for old, new in (("*** SUBJECT HERE ***", m.group(1)),
                  ("*** BLURB HERE ***", body.rstrip("\n"))):
@@ -59,15 +92,93 @@ for old, new in (("*** SUBJECT HERE ***", m.group(1)),
     out = out.replace(old, new, 1)
 open(dst, "w").write(out)
 EOF
+}
 
-# git am on a pristine base must give exactly the tree of build/linux.
-git worktree add -q --detach "$tmp/am" base || die "git worktree add failed"
-mapfile -t mails < <(ls "$dest"/*.patch | grep -v '/0000-cover-letter\.patch$')
-git -C "$tmp/am" -c user.name=series -c user.email=series@localhost \
+rm -rf "$dest"
+declare -A count
+for t in "${trees[@]}"; do
+	mapfile -t mine < <(for p in $(series_patches); do
+		[ "$(tree_of "$TOP/patches/$p")" = "$t" ] && echo "$TOP/patches/$p"
+	done)
+	count[$t]=${#mine[@]}
+	[ ${#mine[@]} -gt 0 ] || continue
+	cover=$TOP/patches/0000-cover-letter.patch
+	prefix=PATCH
+	if [ "$t" != vfs ]; then
+		cover=$TOP/patches/0000-cover-letter-$t.patch
+		prefix="PATCH $t"
+	fi
+	[ -f "$cover" ] || die "${cover#"$TOP"/} is missing"
+	from=$(sed -n '1,/^$/s/^From: //p' "$cover")
+	[ -n "$from" ] || die "${cover#"$TOP"/} has no From: line"
+	email=${from##*<}
+
+	# This tree's patches alone on the base.
+	git worktree add -q --detach "$tmp/$t" base || die "git worktree add failed"
+	git -C "$tmp/$t" -c user.name=series -c user.email=series@localhost \
+		am -q "${mine[@]}" >"$LOGS/series-am-$t.log" 2>&1 ||
+		die "the $t patches do not apply alone on base; see out/logs/series-am-$t.log"
+
+	GIT_COMMITTER_NAME=${from% <*} GIT_COMMITTER_EMAIL=${email%>} \
+		git -C "$tmp/$t" format-patch -q --cover-letter --base=base \
+		--zero-commit --subject-prefix="$prefix" -o "$dest/$t" base..HEAD ||
+		die "git format-patch failed for $t"
+	fill_cover "$dest/$t/0000-cover-letter.patch" "$cover"
+
+	# Recipients: each patch its own; the cover letter everyone's.
+	for m in "$dest/$t"/[0-9]*.patch; do
+		[ "${m##*/}" = 0000-cover-letter.patch ] && continue
+		add_recipients "$m" "$(gm --no-r --no-l "$m")" "$(gm --no-m "$m")"
+	done
+	patches=("$dest/$t"/[0-9]*.patch)
+	patches=("${patches[@]:1}")
+	add_recipients "$dest/$t/0000-cover-letter.patch" \
+		"$(gm --no-r --no-l "${patches[@]}")" "$(gm --no-m "${patches[@]}")"
+done
+
+# Both sets, in either order, give the tree of build/linux.
+git worktree add -q --detach "$tmp/all" base || die "git worktree add failed"
+mapfile -t mails < <(for t in "${trees[@]}"; do
+	ls "$dest/$t"/[0-9]*.patch 2>/dev/null | grep -v '/0000-cover-letter\.patch$'
+done)
+git -C "$tmp/all" -c user.name=series -c user.email=series@localhost \
 	am -q "${mails[@]}" >"$LOGS/series-am.log" 2>&1 ||
-	die "git am of out/series/ on base failed; see out/logs/series-am.log"
-[ "$(git -C "$tmp/am" rev-parse 'HEAD^{tree}')" = "$(git rev-parse 'patched^{tree}')" ] ||
-	die "git am of out/series/ on base gives a different tree than build/linux"
+	die "git am of out/series/*/ on base failed; see out/logs/series-am.log"
+[ "$(git -C "$tmp/all" rev-parse 'HEAD^{tree}')" = "$(git rev-parse 'patched^{tree}')" ] ||
+	die "git am of out/series/*/ on base gives a different tree than build/linux"
 
-n=$(ls "$dest"/*.patch | wc -l)
-note "out/series/: $n mails (cover letter + $((n - 1)) patches), To: ${#tos[@]}, Cc: ${#ccs[@]}; git am on base: same tree"
+# Each set builds on the base alone, in the bisect worktree (SERIES_BUILD=0
+# skips this).
+if [ "${SERIES_BUILD:-1}" != 0 ]; then
+	WT=$BUILD/bisect
+	[ -d "$WT" ] || git worktree add -q --detach "$WT" base ||
+		die "could not make the worktree build/bisect"
+	export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$BUILD
+	export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+	export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+	export KBUILD_BUILD_USER=splice KBUILD_BUILD_HOST=stable
+	cfg=$OUT/kconfig/default.config
+	for t in "${trees[@]}"; do
+		[ "${count[$t]}" -gt 0 ] || continue
+		c=$(git -C "$tmp/$t" rev-parse HEAD)
+		build() {
+			set -e
+			git -C "$WT" checkout -q --detach "$c"
+			cmp -s "$cfg" "$WT/.config" || cp "$cfg" "$WT/.config"
+			make -C "$WT" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
+				-j"$JOBS" olddefconfig bzImage modules
+		}
+		must "the $t set does not build alone on base; see out/logs/series-build-$t.log" \
+			"build base + the $t set" "$LOGS/series-build-$t.log" build
+		! grep -E '(^|: )warning: ' "$LOGS/series-build-$t.log" ||
+			die "base + the $t set builds with warnings"
+	done
+fi
+
+summary=
+for t in "${trees[@]}"; do
+	summary+=" $t: ${count[$t]} patches;"
+done
+built="applies and builds"
+[ "${SERIES_BUILD:-1}" != 0 ] || built="applies (not built: SERIES_BUILD=0)"
+note "out/series/:$summary git am of each on base $built; of both: same tree as build/linux"
