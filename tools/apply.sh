@@ -50,6 +50,14 @@ apply() {
 			echo "error: $p does not apply"
 			return 1
 		fi
+		# git am drops the notes below the patch's first ---; put
+		# them back, so that export and make series keep them.
+		msg=$(python3 "$TOP/tools/patchmsg.py" "$TOP/patches/$p")
+		if [ -n "$msg" ]; then
+			# shellcheck disable=SC2086
+			GIT_COMMITTER_DATE=$(git log -1 --format=%cD) \
+				git $GIT_ID commit -q --amend -F - <<<"$msg"
+		fi
 	done
 }
 n=$(echo "$patches" | grep -c .)

@@ -10,7 +10,8 @@
 # and apply on the base alone, and nothing in the VFS set needs them to
 # build; the guarantee for data spliced out of sockets needs both.
 #
-# For each tree: git am its patches on a pristine base, git format-patch
+# For each tree: its commits cherry-picked onto a pristine base (git am
+# would drop the notes below each patch's ---), git format-patch
 # --cover-letter --base from there, the cover letter's subject and text
 # from patches/0000-cover-letter.patch (vfs) or
 # patches/0000-cover-letter-net-next.patch, and To/Cc for each mail from
@@ -96,10 +97,16 @@ EOF
 
 rm -rf "$dest"
 declare -A count
+# The commits of build/linux, one per line of patches/series (apply.sh
+# made them so, with the notes below each patch's --- kept).
+mapfile -t commits < <(git rev-list --reverse base..patched)
+mapfile -t files < <(series_patches)
+[ ${#commits[@]} -eq ${#files[@]} ] || die "build/linux does not match patches/series; run 'make apply'"
 for t in "${trees[@]}"; do
-	mapfile -t mine < <(for p in $(series_patches); do
-		[ "$(tree_of "$TOP/patches/$p")" = "$t" ] && echo "$TOP/patches/$p"
-	done)
+	mine=()
+	for i in "${!files[@]}"; do
+		[ "$(tree_of "$TOP/patches/${files[$i]}")" = "$t" ] && mine+=("${commits[$i]}")
+	done
 	count[$t]=${#mine[@]}
 	[ ${#mine[@]} -gt 0 ] || continue
 	cover=$TOP/patches/0000-cover-letter.patch
@@ -116,7 +123,7 @@ for t in "${trees[@]}"; do
 	# This tree's patches alone on the base.
 	git worktree add -q --detach "$tmp/$t" base || die "git worktree add failed"
 	git -C "$tmp/$t" -c user.name=series -c user.email=series@localhost \
-		am -q "${mine[@]}" >"$LOGS/series-am-$t.log" 2>&1 ||
+		cherry-pick "${mine[@]}" >"$LOGS/series-am-$t.log" 2>&1 ||
 		die "the $t patches do not apply alone on base; see out/logs/series-am-$t.log"
 
 	GIT_COMMITTER_NAME=${from% <*} GIT_COMMITTER_EMAIL=${email%>} \

@@ -32,9 +32,11 @@ for k, path in zip(a[0::2], a[1::2]):
                 rows.setdefault(k, []).append(cur)
             cur[f[2]] = int(f[3])
 print("sendfile() of a cached ext4 file into TCP loopback connections that")
-print("nobody reads; KiB; MemFree settled 0.5 s after a sync (qemu TCG, 2 GiB)")
-keys = ("sent_kib", "queued_kib", "memfree_drop_kib", "tcp_mem_kib",
-        "memfree_after_close_drop_kib")
+print("nobody reads; KiB.  Free memory: MemFree plus the per-cpu free lists,")
+print("read 0.5 s after a sync; drops and rises from before the first sendfile()")
+print("(qemu TCG, 2 GiB guest; memory, not time, so TCG does not distort it)")
+keys = ("sent_kib", "queued_kib", "free_drop_kib", "tcp_mem_kib",
+        "free_after_close_drop_kib", "tcp_mem_after_close_kib")
 print("%-8s %6s %8s " % ("kernel", "conns", "file") +
       " ".join("%12s" % k.replace("_kib", "") for k in keys))
 for k in ("base", "patched"):
@@ -43,8 +45,8 @@ for k in ("base", "patched"):
               " ".join("%12d" % r.get(x, -1) for x in keys))
 for i, b in enumerate(rows.get("base", [])):
     p = rows["patched"][i]
-    extra = p["memfree_drop_kib"] - b["memfree_drop_kib"]
-    print("patched - base, %d x %d KiB: MemFree fell %d KiB more, %.2f of "
+    extra = p["free_drop_kib"] - b["free_drop_kib"]
+    print("patched - base, %d x %d KiB: free memory fell %d KiB more, %.2f of "
           "what was queued (%d KiB), %d KiB per connection"
           % (b["conns"], b["file_kib"], extra,
              extra / max(p["queued_kib"], 1), p["queued_kib"],
