@@ -139,8 +139,13 @@ for t in "${trees[@]}"; do
 	done
 	patches=("$dest/$t"/[0-9]*.patch)
 	patches=("${patches[@]:1}")
+	# Cc: lines of the cover letter's source name who else should see
+	# the set: lists and people get_maintainer.pl does not know of
+	# (linux-api, the reporter, the projects it affects).
+	extra=$(sed -n '1,/^$/s/^Cc: //p' "$cover" | paste -sd, -)
 	add_recipients "$dest/$t/0000-cover-letter.patch" \
-		"$(gm --no-r --no-l "${patches[@]}")" "$(gm --no-m "${patches[@]}")"
+		"$(gm --no-r --no-l "${patches[@]}")" \
+		"$(gm --no-m "${patches[@]}")${extra:+,$extra}"
 done
 
 # Both sets, in either order, give the tree of build/linux.
