@@ -3,10 +3,12 @@
  * sockmem: the memory that sendfile() into TCP connections with a reader
  * that does not read keeps, on the running kernel.
  *
- *   sockmem DIR CONNS KIB
+ *   sockmem DIR CONNS KIB [tcp|closed|unix]
  *
  * Writes DIR/sockmem.dat (KIB KiB, left in the page cache), opens CONNS
- * TCP connections over loopback, and sendfile()s the whole file into each,
+ * TCP connections over loopback (closed: with a 64 KiB receive buffer, so
+ * that the data waits in the sender's queue) or AF_UNIX socket pairs,
+ * and sendfile()s the whole file into each,
  * non-blocking, until the socket takes no more.  Nobody reads.  Then it
  * prints, as "# sockmem KEY VALUE" lines: the bytes still queued (SIOCOUTQ
  * of the senders plus SIOCINQ of the receivers), and how far free memory
@@ -101,15 +103,20 @@ int main(int argc, char **argv)
 	socklen_t salen = sizeof(sa);
 	long free0, free1, free2, mem0, mem1, mem2;
 	long long outq = 0, inq = 0, sent = 0;
-	int conns, lfd, fd, i, *c, *s;
+	int conns, lfd = -1, fd, i, *c, *s;
+	const char *kind = "tcp";
+	int small = 64 * 1024;
 	size_t size;
 	char path[4096];
 	char *buf;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s DIR CONNS KIB\n", argv[0]);
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: %s DIR CONNS KIB [tcp|closed|unix]\n",
+			argv[0]);
 		return 2;
 	}
+	if (argc == 5)
+		kind = argv[4];
 	conns = atoi(argv[2]);
 	size = (size_t)atol(argv[3]) << 10;
 	c = calloc(conns, sizeof(*c));
@@ -124,11 +131,33 @@ int main(int argc, char **argv)
 		die(path);
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (void *)&sa, sizeof(sa)) ||
-	    listen(lfd, conns) || getsockname(lfd, (void *)&sa, &salen))
-		die("listen");
+	if (strcmp(kind, "unix")) {
+		lfd = socket(AF_INET, SOCK_STREAM, 0);
+		/*
+		 * closed: a 64 KiB receive buffer, inherited by the accepted
+		 * sockets, closes the window early, so that what is queued
+		 * waits unsent in the sender's queue, as for a slow client
+		 * across a network.
+		 */
+		if (lfd < 0 || (!strcmp(kind, "closed") &&
+				setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small,
+					   sizeof(small))) ||
+		    bind(lfd, (void *)&sa, sizeof(sa)) ||
+		    listen(lfd, conns) ||
+		    getsockname(lfd, (void *)&sa, &salen))
+			die("listen");
+	}
 	for (i = 0; i < conns; i++) {
+		if (!strcmp(kind, "unix")) {
+			int sv[2];
+
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+				die("socketpair");
+			c[i] = sv[0];
+			s[i] = sv[1];
+			fcntl(c[i], F_SETFL, O_NONBLOCK);
+			continue;
+		}
 		c[i] = socket(AF_INET, SOCK_STREAM, 0);
 		if (c[i] < 0 || connect(c[i], (void *)&sa, sizeof(sa)))
 			die("connect");
@@ -159,7 +188,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < conns; i++) {
 		int q;
 
-		if (!ioctl(c[i], SIOCOUTQ, &q))
+		/* An AF_UNIX sender's SIOCOUTQ counts the peer's queue too. */
+		if (strcmp(kind, "unix") && !ioctl(c[i], SIOCOUTQ, &q))
 			outq += q;
 		if (!ioctl(s[i], SIOCINQ, &q))
 			inq += q;
@@ -168,11 +198,13 @@ int main(int argc, char **argv)
 		close(c[i]);
 		close(s[i]);
 	}
-	close(lfd);
+	if (lfd >= 0)
+		close(lfd);
 	free2 = settled_free();
 	mem2 = tcp_mem_pages();
 
 	printf("# sockmem conns %d\n", conns);
+	printf("# sockmem kind %s\n", kind);
 	printf("# sockmem file_kib %zu\n", size >> 10);
 	printf("# sockmem sent_kib %lld\n", sent >> 10);
 	printf("# sockmem queued_kib %lld\n", (outq + inq) >> 10);

@@ -125,9 +125,11 @@ run_suite() {
 	sockmem)
 		# make sockmem: memory that sendfile() into TCP connections
 		# whose reader does not read keeps (bench/sockmem.c).
-		# SOCKMEM=conns:kib,... on ext4.
+		# SOCKMEM=conns:kib[:tcp|closed|unix],... on ext4.
 		for spec in $(echo "${SOCKMEM:-100:1024}" | tr , ' '); do
-			sockmem /mnt/ext4 "${spec%%:*}" "${spec#*:}" >&3 2>&3
+			# shellcheck disable=SC2046
+			set -- $(echo "$spec" | tr : ' ')
+			sockmem /mnt/ext4 "$1" "$2" ${3:+"$3"} >&3 2>&3
 		done
 		tap "### exit 0"
 		;;
