@@ -7,15 +7,8 @@
 
 bash "$(dirname "$0")/apply.sh" || exit 1
 bash "$(dirname "$0")/kconfig.sh" || exit 1
-WT=$BUILD/bisect
-if [ ! -d "$WT" ]; then
-	git -C "$SRC" worktree add -q --detach "$WT" base ||
-		die "could not make the worktree build/bisect"
-fi
-export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$BUILD
-export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
-export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
-export KBUILD_BUILD_USER=splice KBUILD_BUILD_HOST=stable
+bisect_worktree
+kbuild_env
 cfg=$OUT/kconfig/default.config
 n=0
 rc=0

@@ -123,3 +123,20 @@ stage_binary() {
 		mkdir -p "$stage$(dirname "$lib")" && cp -L "$lib" "$stage$lib" || return 1
 	done
 }
+
+# kbuild_env: the environment every kernel build here uses (ccache shared
+# across trees, reproducible build stamps).
+kbuild_env() {
+	export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$BUILD
+	export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+	export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+	export KBUILD_BUILD_USER=splice KBUILD_BUILD_HOST=stable
+}
+
+# bisect_worktree: build/bisect, the worktree that make bisect-check and
+# make series build single commits in; sets WT.
+bisect_worktree() {
+	WT=$BUILD/bisect
+	[ -d "$WT" ] || git -C "$SRC" worktree add -q --detach "$WT" base ||
+		die "could not make the worktree build/bisect"
+}

@@ -162,13 +162,8 @@ git -C "$tmp/all" -c user.name=series -c user.email=series@localhost \
 # Each set builds on the base alone, in the bisect worktree (SERIES_BUILD=0
 # skips this).
 if [ "${SERIES_BUILD:-1}" != 0 ]; then
-	WT=$BUILD/bisect
-	[ -d "$WT" ] || git worktree add -q --detach "$WT" base ||
-		die "could not make the worktree build/bisect"
-	export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$BUILD
-	export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
-	export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
-	export KBUILD_BUILD_USER=splice KBUILD_BUILD_HOST=stable
+	bisect_worktree
+	kbuild_env
 	cfg=$OUT/kconfig/default.config
 	for t in "${trees[@]}"; do
 		[ "${count[$t]}" -gt 0 ] || continue
