@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the kernel after each patch of the series, in a worktree of its
 # own (build/bisect), so that every commit is known to build without new
-# compiler warnings.  The selftest patch also builds its tests.
+# compiler warnings.  The selftest patches also build their tests.
 . "$(dirname "$0")/lib.sh"
 
 bash "$(dirname "$0")/apply.sh" || exit 1
@@ -27,6 +27,11 @@ for c in $(git -C "$SRC" rev-list --reverse base..patched); do
 			mkdir -p "$BUILD/bisect-selftests"
 			make -C "$WT/tools/testing/selftests/splice" \
 				OUTPUT="$BUILD/bisect-selftests" LDFLAGS=-static all
+			if [ -f "$WT/tools/testing/selftests/net/splice_from_socket.c" ]; then
+				make -C "$WT/tools/testing/selftests/net" \
+					OUTPUT="$BUILD/bisect-selftests" LDFLAGS=-static \
+					"$BUILD/bisect-selftests/splice_from_socket"
+			fi
 		fi
 	}
 	step "patch $n: $subject" "$log" build

@@ -17,6 +17,10 @@ build_tests() {
 	make -C "$SRC/tools/testing/selftests/splice" OUTPUT="$KST/splice" \
 		LDFLAGS=-static all
 	cp "$SRC"/tools/testing/selftests/splice/*.sh "$KST/splice/"
+	# What a reader splices out of a socket (selftests/net).
+	mkdir -p "$KST/net"
+	make -C "$SRC/tools/testing/selftests/net" OUTPUT="$KST/net" \
+		LDFLAGS=-static "$KST/net/splice_from_socket"
 	# The kernel's copy-on-write selftest, for its vmsplice() cases.
 	mkdir -p "$KST/mm"
 	make -C "$SRC/tools/testing/selftests/mm" OUTPUT="$KST/mm" \
@@ -124,6 +128,8 @@ pack() {
 		for f in "$KST"/splice/*; do
 			echo "file /selftests/splice/$(basename "$f") $f 0755 0 0"
 		done
+		echo "dir /selftests/net 0755 0 0"
+		echo "file /selftests/net/splice_from_socket $KST/net/splice_from_socket 0755 0 0"
 		echo "dir /selftests/mm 0755 0 0"
 		echo "file /selftests/mm/cow $KST/mm/cow 0755 0 0"
 		(cd "$CSTAGE" && find . -mindepth 1 -type d | sort) |

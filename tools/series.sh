@@ -2,19 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # make series: the series as mail, one set per tree, in out/series/TREE/.
 #
-# patches/series stays the one ordered list.  A patch that touches nothing
-# outside net/ goes to net-next (SMC, skb frags); every other patch goes
-# through the VFS tree, which carries the mm, fuse and nfsd patches with
-# their maintainers' acks: the pipe helper that mm uses is in it, and the
-# fuse fix must land before the vmsplice() change.  The net patches build
-# and apply on the base alone, and nothing in the VFS set needs them to
-# build; the guarantee for data spliced out of sockets needs both.
+# patches/series stays the one ordered list.  The SMC fix (nothing outside
+# net/smc/) goes to net, with Fixes: and Cc: stable; other patches that
+# touch only net/ and tools/testing/selftests/net/ go to net-next (the skb
+# frags change and its selftest); every other patch goes through the VFS
+# tree, which carries the mm, fuse and nfsd patches with their
+# maintainers' acks: the pipe helper that mm uses is in it, and the fuse
+# fix must land before the vmsplice() change.  Each set applies and
+# builds on the base alone; the guarantee for data spliced out of sockets
+# needs all three.
 #
 # For each tree: its commits cherry-picked onto a pristine base (git am
 # would drop the notes below each patch's ---), git format-patch
-# --cover-letter --base from there, the cover letter's subject and text
-# from patches/0000-cover-letter.patch (vfs) or
-# patches/0000-cover-letter-net-next.patch, and To/Cc for each mail from
+# --base from there, with a cover letter when the set has more than one
+# patch, its subject and text from patches/0000-cover-letter.patch (vfs)
+# or patches/0000-cover-letter-TREE.patch, and To/Cc for each mail from
 # the kernel's scripts/get_maintainer.pl run on that mail alone (the cover
 # letter gets them all).  Then build each set on the base, and check that
 # git am of both sets gives exactly the tree of build/linux.
@@ -24,14 +26,19 @@ bash "$TOP/tools/apply.sh" || exit 1
 bash "$TOP/tools/kconfig.sh" || exit 1
 cd "$SRC" || die "build/linux is missing; run 'make tree'"
 dest=$OUT/series
-trees=(vfs net-next)
+trees=(vfs net net-next)
 
-# tree_of PATCH: net-next if every file it touches is under net/.
+# tree_of PATCH: net if every file it touches is under net/smc/, net-next
+# if every file is under net/ or tools/testing/selftests/net/, else vfs.
 tree_of() {
-	if sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1" | grep -qv '^net/'; then
-		echo vfs
-	else
+	local f
+	f=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1")
+	if ! grep -qv '^net/smc/' <<<"$f"; then
+		echo net
+	elif ! grep -qEv '^(net|tools/testing/selftests/net)/' <<<"$f"; then
 		echo net-next
+	else
+		echo vfs
 	fi
 }
 
@@ -115,9 +122,16 @@ for t in "${trees[@]}"; do
 		cover=$TOP/patches/0000-cover-letter-$t.patch
 		prefix="PATCH $t"
 	fi
-	[ -f "$cover" ] || die "${cover#"$TOP"/} is missing"
-	from=$(sed -n '1,/^$/s/^From: //p' "$cover")
-	[ -n "$from" ] || die "${cover#"$TOP"/} has no From: line"
+	# One patch goes alone, without a cover letter.
+	letter=
+	if [ ${#mine[@]} -gt 1 ]; then
+		letter=--cover-letter
+		[ -f "$cover" ] || die "${cover#"$TOP"/} is missing"
+		from=$(sed -n '1,/^$/s/^From: //p' "$cover")
+		[ -n "$from" ] || die "${cover#"$TOP"/} has no From: line"
+	else
+		from=$(git log -1 --format='%an <%ae>' "${mine[0]}")
+	fi
 	email=${from##*<}
 
 	# This tree's patches alone on the base.
@@ -127,16 +141,17 @@ for t in "${trees[@]}"; do
 		die "the $t patches do not apply alone on base; see out/logs/series-am-$t.log"
 
 	GIT_COMMITTER_NAME=${from% <*} GIT_COMMITTER_EMAIL=${email%>} \
-		git -C "$tmp/$t" format-patch -q --cover-letter --base=base \
+		git -C "$tmp/$t" format-patch -q $letter --base=base \
 		--zero-commit --subject-prefix="$prefix" -o "$dest/$t" base..HEAD ||
 		die "git format-patch failed for $t"
-	fill_cover "$dest/$t/0000-cover-letter.patch" "$cover"
+	[ -z "$letter" ] || fill_cover "$dest/$t/0000-cover-letter.patch" "$cover"
 
 	# Recipients: each patch its own; the cover letter everyone's.
 	for m in "$dest/$t"/[0-9]*.patch; do
 		[ "${m##*/}" = 0000-cover-letter.patch ] && continue
 		add_recipients "$m" "$(gm --no-r --no-l "$m")" "$(gm --no-m "$m")"
 	done
+	[ -n "$letter" ] || continue
 	patches=("$dest/$t"/[0-9]*.patch)
 	patches=("${patches[@]:1}")
 	# Cc: lines of the cover letter's source name who else should see
@@ -148,7 +163,7 @@ for t in "${trees[@]}"; do
 		"$(gm --no-m "${patches[@]}")${extra:+,$extra}"
 done
 
-# Both sets, in either order, give the tree of build/linux.
+# All sets, one after the other, give the tree of build/linux.
 git worktree add -q --detach "$tmp/all" base || die "git worktree add failed"
 mapfile -t mails < <(for t in "${trees[@]}"; do
 	ls "$dest/$t"/[0-9]*.patch 2>/dev/null | grep -v '/0000-cover-letter\.patch$'
@@ -188,4 +203,4 @@ for t in "${trees[@]}"; do
 done
 built="applies and builds"
 [ "${SERIES_BUILD:-1}" != 0 ] || built="applies (not built: SERIES_BUILD=0)"
-note "out/series/:$summary git am of each on base $built; of both: same tree as build/linux"
+note "out/series/:$summary git am of each on base $built; of all: same tree as build/linux"
