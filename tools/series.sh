@@ -52,9 +52,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# --no-fixes: the authors of a Fixes: commit would come from git history,
+# which the base tarball does not have.
 gm() {
-	scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats \
-		--no-multiline --separator=, "$@"
+	scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes \
+		--no-rolestats --no-multiline --separator=, "$@"
 }
 
 # add_recipients MAIL TO CC: To: and Cc: header lines before Subject:.
