@@ -19,7 +19,7 @@
 # or patches/0000-cover-letter-TREE.patch, and To/Cc for each mail from
 # the kernel's scripts/get_maintainer.pl run on that mail alone (the cover
 # letter gets them all).  Then build each set on the base, and check that
-# git am of both sets gives exactly the tree of build/linux.
+# git am of all the sets gives exactly the tree of build/linux.
 . "$(dirname "$0")/lib.sh"
 
 bash "$TOP/tools/apply.sh" || exit 1
