@@ -87,7 +87,7 @@ def block(path):
         ("vmsplice to /dev/null", against_base("vmsplice")),
         ("cold one-pass splice, ext4 and xfs (four boots)",
          goal("cold splice >=") + goal("cold splice SPLICE_F_MOVE")),
-        ("the same, POSIX_FADV_NOREUSE (drops behind)",
+        ("the same, NOREUSE (RFC on top: drops behind)",
          goal("cold splice POSIX_FADV_NOREUSE")),
         ("control: read()+write(), same code on both", control),
     ]
@@ -125,9 +125,9 @@ def main():
                   % (os.path.relpath(path, TOP), os.path.relpath(SUMMARY, TOP)))
             bad = 1
             continue
-        # The old block is as long as the new one, or runs to a blank line.
+        # The old block runs to the first line not indented by two spaces.
         j = i + 1
-        while j < len(text) and text[j].startswith("    "):
+        while j < len(text) and text[j].startswith("  "):
             j += 1
         text[i:j] = lines
         open(path, "w").write("\n".join(text))

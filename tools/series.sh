@@ -8,9 +8,11 @@
 # frags change and its selftest); every other patch goes through the VFS
 # tree, which carries the mm, fuse and nfsd patches with their
 # maintainers' acks: the pipe helper that mm uses is in it, and the fuse
-# fix must land before the vmsplice() change.  Each set applies and
+# fix must land before the vmsplice() change.  Each of these applies and
 # builds on the base alone; the guarantee for data spliced out of sockets
-# needs all three.
+# needs all three.  Patches whose subject names POSIX_FADV_NOREUSE (the
+# drop-behind hint and its tests, a new behaviour rather than a fix) go
+# last, as an RFC (vfs-rfc) on top of the vfs set, which they need.
 #
 # For each tree: its commits cherry-picked onto a pristine base (git am
 # would drop the notes below each patch's ---), git format-patch
@@ -26,14 +28,21 @@ bash "$TOP/tools/apply.sh" || exit 1
 bash "$TOP/tools/kconfig.sh" || exit 1
 cd "$SRC" || die "build/linux is missing; run 'make tree'"
 dest=$OUT/series
-trees=(vfs net net-next)
+trees=(vfs net net-next vfs-rfc)
 
-# tree_of PATCH: net if every file it touches is under net/smc/, net-next
-# if every file is under net/ or tools/testing/selftests/net/, else vfs.
+# tree_of PATCH: vfs-rfc if its subject names POSIX_FADV_NOREUSE, net if
+# every file it touches is under net/smc/, net-next if every file is under
+# net/ or tools/testing/selftests/net/, else vfs.
 tree_of() {
-	local f
+	local f subject
 	f=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1")
-	if ! grep -qv '^net/smc/' <<<"$f"; then
+	# The Subject: header, unfolded: long subjects go on over lines that
+	# start with a space.
+	subject=$(sed -n '1,/^$/p' "$1" |
+		awk '/^Subject: /{s = $0; c = 1; next} c && /^ /{s = s $0; next} {c = 0} END{print s}')
+	if grep -q 'NOREUSE' <<<"$subject"; then
+		echo vfs-rfc
+	elif ! grep -qv '^net/smc/' <<<"$f"; then
 		echo net
 	elif ! grep -qEv '^(net|tools/testing/selftests/net)/' <<<"$f"; then
 		echo net-next
@@ -91,7 +100,7 @@ import sys
 src, dst = sys.argv[1], sys.argv[2]
 text = open(src).read()
 head, _, body = text.partition("\n\n")
-m = re.search(r"^Subject: \[PATCH[^\]]*\] (.*)$", head, re.M)
+m = re.search(r"^Subject: \[(?:RFC )?PATCH[^\]]*\] (.*)$", head, re.M)
 if not m:
     sys.exit("%s has no 'Subject: [PATCH 0/N] ...' line" % src)
 out = open(dst).read()
@@ -120,7 +129,10 @@ for t in "${trees[@]}"; do
 	[ ${#mine[@]} -gt 0 ] || continue
 	cover=$TOP/patches/0000-cover-letter.patch
 	prefix=PATCH
-	if [ "$t" != vfs ]; then
+	if [ "$t" = vfs-rfc ]; then
+		cover=$TOP/patches/0000-cover-letter-$t.patch
+		prefix="RFC PATCH"
+	elif [ "$t" != vfs ]; then
 		cover=$TOP/patches/0000-cover-letter-$t.patch
 		prefix="PATCH $t"
 	fi
@@ -136,15 +148,22 @@ for t in "${trees[@]}"; do
 	fi
 	email=${from##*<}
 
-	# This tree's patches alone on the base.
+	# This tree's patches alone on the base; the RFC's on the vfs set,
+	# whose patches its mails then name as prerequisites.
 	git worktree add -q --detach "$tmp/$t" base || die "git worktree add failed"
+	under=base
+	if [ "$t" = vfs-rfc ]; then
+		git -C "$tmp/$t" checkout -q --detach "$(git -C "$tmp/vfs" rev-parse HEAD)" ||
+			die "the vfs set is missing under the RFC"
+		under=$(git -C "$tmp/$t" rev-parse HEAD)
+	fi
 	git -C "$tmp/$t" -c user.name=series -c user.email=series@localhost \
 		cherry-pick "${mine[@]}" >"$LOGS/series-am-$t.log" 2>&1 ||
-		die "the $t patches do not apply alone on base; see out/logs/series-am-$t.log"
+		die "the $t patches do not apply on base (vfs-rfc: on the vfs set); see out/logs/series-am-$t.log"
 
 	GIT_COMMITTER_NAME=${from% <*} GIT_COMMITTER_EMAIL=${email%>} \
 		git -C "$tmp/$t" format-patch -q $letter --base=base \
-		--zero-commit --subject-prefix="$prefix" -o "$dest/$t" base..HEAD ||
+		--zero-commit --subject-prefix="$prefix" -o "$dest/$t" "$under..HEAD" ||
 		die "git format-patch failed for $t"
 	[ -z "$letter" ] || fill_cover "$dest/$t/0000-cover-letter.patch" "$cover"
 
@@ -176,8 +195,8 @@ git -C "$tmp/all" -c user.name=series -c user.email=series@localhost \
 [ "$(git -C "$tmp/all" rev-parse 'HEAD^{tree}')" = "$(git rev-parse 'patched^{tree}')" ] ||
 	die "git am of out/series/*/ on base gives a different tree than build/linux"
 
-# Each set builds on the base alone, in the bisect worktree (SERIES_BUILD=0
-# skips this).
+# Each set builds on the base alone (vfs-rfc on the vfs set), in the bisect
+# worktree (SERIES_BUILD=0 skips this).
 if [ "${SERIES_BUILD:-1}" != 0 ]; then
 	bisect_worktree
 	kbuild_env
@@ -205,4 +224,4 @@ for t in "${trees[@]}"; do
 done
 built="applies and builds"
 [ "${SERIES_BUILD:-1}" != 0 ] || built="applies (not built: SERIES_BUILD=0)"
-note "out/series/:$summary git am of each on base $built; of all: same tree as build/linux"
+note "out/series/:$summary git am of each on base (vfs-rfc: on vfs) $built; of all: same tree as build/linux"
