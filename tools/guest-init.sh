@@ -18,6 +18,9 @@ tap() { echo "$*" >&3; }
 
 # Pipes of several MiB hold a whole large folio's worth of buffers.
 echo 16777216 >/proc/sys/fs/pipe-max-size
+# The guest runs nothing else: stable_data's and stable_robust's leak
+# checks, which read system-wide counters, are on (stable_mem.h).
+export STABLE_LEAK_CHECK=1
 
 mnt() { # mnt VAR TYPE SOURCE DIR [OPTIONS]
 	if mount -t "$2" ${5:+-o "$5"} "$3" "$4"; then
