@@ -29,6 +29,10 @@
  *                                       a "# dump" line says how many
  *                                       pages of the file differ from the
  *                                       memory at the time of the call
+ *   dump_write_idle, dump_gift_idle     the same, but the owner stores
+ *                                       nothing before the pipe is drained
+ *                                       (a dump of a task that stays
+ *                                       frozen, or is killed, until then)
  *   cold_read_write, cold_splice, cold_splice_move, cold_splice_noreuse,
  *   cold_odirect                        one pass over an uncached file
  *                                       (POSIX_FADV_DONTNEED first), and
@@ -208,7 +212,8 @@ static void close_sink(struct sink *s)
  * that do not.  Then put the memory back for the next run.
  */
 static void check_dump(const char *method, size_t chunk, int fd,
-		       char *mem, const unsigned char *snap, size_t size)
+		       char *mem, const unsigned char *snap, size_t size,
+		       int idle)
 {
 	unsigned char *buf = (unsigned char *)mem;
 	size_t i, stale = 0, lost = 0;
@@ -217,11 +222,11 @@ static void check_dump(const char *method, size_t chunk, int fd,
 	if (!got || pread(fd, got, size, 0) != (ssize_t)size)
 		die("dump read back");
 	for (i = 0; i < size; i += 4096) {
-		unsigned char want = i % 8192 ? snap[i] : snap[i] ^ 0xff;
+		unsigned char want = i % 8192 || idle ? snap[i] : snap[i] ^ 0xff;
 
 		stale += !!memcmp(got + i, snap + i, 4096);
 		lost += buf[i] != want || memcmp(buf + i + 1, snap + i + 1, 4095);
-		if (!(i % 8192))
+		if (!(i % 8192) && !idle)
 			buf[i] ^= 0xff;
 	}
 	free(got);
@@ -241,6 +246,7 @@ static double run(const char *method, const char *path, int fd, size_t size,
 	int p[2], dfd = -1, cfd = -1;
 	int cold = !strncmp(method, "cold_", 5);
 	int dump = !strncmp(method, "dump_", 5);
+	int idle = dump && strstr(method, "_idle");
 	unsigned char *snap = NULL;
 	char dst[4200];
 
@@ -321,10 +327,10 @@ static double run(const char *method, const char *path, int fd, size_t size,
 					die("sendfile to a file");
 				n -= k;
 			}
-		} else if (!strcmp(method, "dump_write")) {
+		} else if (!strncmp(method, "dump_write", 10)) {
 			if (pwrite(cfd, buf + done, chunk, done) != (ssize_t)chunk)
 				die("dump pwrite");
-		} else if (!strcmp(method, "dump_gift")) {
+		} else if (!strncmp(method, "dump_gift", 9)) {
 			struct iovec iov = { buf + done, chunk };
 
 			if (vmsplice(p[1], &iov, 1, SPLICE_F_GIFT) != (ssize_t)chunk)
@@ -377,14 +383,17 @@ static double run(const char *method, const char *path, int fd, size_t size,
 		}
 	}
 	if (dump) {
-		/* The dumped task runs on and rewrites half its memory... */
+		/*
+		 * The dumped task runs on and rewrites half its memory (not
+		 * when idle: it stays frozen until the dump is written)...
+		 */
 		size_t i;
 		loff_t oo = 0;
 
-		for (i = 0; i < size; i += 8192)
+		for (i = 0; i < size && !idle; i += 8192)
 			buf[i] ^= 0xff;
 		/* ...while the pipe is written out. */
-		while (!strcmp(method, "dump_gift") && (size_t)oo < size) {
+		while (!strncmp(method, "dump_gift", 9) && (size_t)oo < size) {
 			ssize_t k = splice(p[0], NULL, cfd, &oo, size - oo,
 					   SPLICE_F_MOVE);
 
@@ -403,7 +412,7 @@ static double run(const char *method, const char *path, int fd, size_t size,
 	close_sink(&s);
 	t0 = now() - t0;
 	if (dump)
-		check_dump(method, chunk, cfd, buf, snap, size);
+		check_dump(method, chunk, cfd, buf, snap, size, idle);
 	if (cfd >= 0) {
 		if (fsync(cfd))
 			die("fsync");
@@ -453,7 +462,7 @@ int main(int argc, char **argv)
 		"tcp_read_write", "tcp_splice", "tcp_sendfile",
 		"write_pipe", "vmsplice", "remap_pages",
 		"copy_pread_pwrite", "copy_file_range", "copy_sendfile",
-		"dump_write", "dump_gift",
+		"dump_write", "dump_gift", "dump_write_idle", "dump_gift_idle",
 		"cold_read_write", "cold_splice", "cold_splice_move",
 		"cold_splice_noreuse", "cold_odirect",
 	};

@@ -31,7 +31,7 @@ GROUPS = [
     ("copy", "file to a file on the same filesystem, hot cache",
      ["copy_pread_pwrite", "copy_file_range", "copy_sendfile"]),
     ("dump", "32 MiB of memory to a file, as CRIU dumps it",
-     ["dump_write", "dump_gift"]),
+     ["dump_write", "dump_gift", "dump_write_idle", "dump_gift_idle"]),
     ("cold", "one pass over an uncached file to /dev/null",
      ["cold_read_write", "cold_odirect", "cold_splice", "cold_splice_move",
       "cold_splice_noreuse"]),
@@ -217,7 +217,8 @@ def main():
     # file) against pwrite() of the same memory is shown the same way.
     for m, control, goal in (("copy_file_range", "copy_pread_pwrite", 0.95),
                              ("copy_sendfile", "copy_pread_pwrite", 0.95),
-                             ("dump_gift", "dump_write", None)):
+                             ("dump_gift", "dump_write", None),
+                             ("dump_gift_idle", "dump_write_idle", None)):
         def normalised():
             for fs in fss:
                 row = []

@@ -66,6 +66,7 @@ run_suite() {
 		# shellcheck disable=SC2086
 		run_tap stable_robust $(echo "$ROBUST_ARGS" | tr , ' ')
 		run_tap fuse_splice_move
+		run_tap vmsplice_gift
 		run_tap /selftests/net/splice_from_socket
 		;;
 	existing)

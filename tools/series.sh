@@ -12,7 +12,10 @@
 # builds on the base alone; the guarantee for data spliced out of sockets
 # needs all three.  Patches whose subject names POSIX_FADV_NOREUSE (the
 # drop-behind hint and its tests, a new behaviour rather than a fix) go
-# last, as an RFC (vfs-rfc) on top of the vfs set, which they need.
+# last, as an RFC (vfs-rfc) on top of the vfs set, which they need; so do
+# those whose subject names SPLICE_F_GIFT (gift-rfc: vmsplice() queuing
+# gifted anonymous pages copy-on-write, an mm change that wants its
+# maintainers' opinion before it is more than an RFC).
 #
 # For each tree: its commits cherry-picked onto a pristine base (git am
 # would drop the notes below each patch's ---), git format-patch
@@ -28,9 +31,10 @@ bash "$TOP/tools/apply.sh" || exit 1
 bash "$TOP/tools/kconfig.sh" || exit 1
 cd "$SRC" || die "build/linux is missing; run 'make tree'"
 dest=$OUT/series
-trees=(vfs net net-next vfs-rfc)
+trees=(vfs net net-next vfs-rfc gift-rfc)
 
-# tree_of PATCH: vfs-rfc if its subject names POSIX_FADV_NOREUSE, net if
+# tree_of PATCH: vfs-rfc if its subject names POSIX_FADV_NOREUSE, gift-rfc
+# if it names SPLICE_F_GIFT, net if
 # every file it touches is under net/smc/, net-next if every file is under
 # net/ or tools/testing/selftests/net/, else vfs.
 tree_of() {
@@ -42,6 +46,8 @@ tree_of() {
 		awk '/^Subject: /{s = $0; c = 1; next} c && /^ /{s = s $0; next} {c = 0} END{print s}')
 	if grep -q 'NOREUSE' <<<"$subject"; then
 		echo vfs-rfc
+	elif grep -q 'SPLICE_F_GIFT' <<<"$subject"; then
+		echo gift-rfc
 	elif ! grep -qv '^net/smc/' <<<"$f"; then
 		echo net
 	elif ! grep -qEv '^(net|tools/testing/selftests/net)/' <<<"$f"; then
@@ -129,7 +135,7 @@ for t in "${trees[@]}"; do
 	[ ${#mine[@]} -gt 0 ] || continue
 	cover=$TOP/patches/0000-cover-letter.patch
 	prefix=PATCH
-	if [ "$t" = vfs-rfc ]; then
+	if [ "$t" = vfs-rfc ] || [ "$t" = gift-rfc ]; then
 		cover=$TOP/patches/0000-cover-letter-$t.patch
 		prefix="RFC PATCH"
 	elif [ "$t" != vfs ]; then
@@ -148,18 +154,18 @@ for t in "${trees[@]}"; do
 	fi
 	email=${from##*<}
 
-	# This tree's patches alone on the base; the RFC's on the vfs set,
+	# This tree's patches alone on the base; each RFC's on the vfs set,
 	# whose patches its mails then name as prerequisites.
 	git worktree add -q --detach "$tmp/$t" base || die "git worktree add failed"
 	under=base
-	if [ "$t" = vfs-rfc ]; then
+	if [ "$t" = vfs-rfc ] || [ "$t" = gift-rfc ]; then
 		git -C "$tmp/$t" checkout -q --detach "$(git -C "$tmp/vfs" rev-parse HEAD)" ||
 			die "the vfs set is missing under the RFC"
 		under=$(git -C "$tmp/$t" rev-parse HEAD)
 	fi
 	git -C "$tmp/$t" -c user.name=series -c user.email=series@localhost \
 		cherry-pick "${mine[@]}" >"$LOGS/series-am-$t.log" 2>&1 ||
-		die "the $t patches do not apply on base (vfs-rfc: on the vfs set); see out/logs/series-am-$t.log"
+		die "the $t patches do not apply on base (an RFC: on the vfs set); see out/logs/series-am-$t.log"
 
 	GIT_COMMITTER_NAME=${from% <*} GIT_COMMITTER_EMAIL=${email%>} \
 		git -C "$tmp/$t" format-patch -q $letter --base=base \
@@ -195,7 +201,7 @@ git -C "$tmp/all" -c user.name=series -c user.email=series@localhost \
 [ "$(git -C "$tmp/all" rev-parse 'HEAD^{tree}')" = "$(git rev-parse 'patched^{tree}')" ] ||
 	die "git am of out/series/*/ on base gives a different tree than build/linux"
 
-# Each set builds on the base alone (vfs-rfc on the vfs set), in the bisect
+# Each set builds on the base alone (an RFC on the vfs set), in the bisect
 # worktree (SERIES_BUILD=0 skips this).
 if [ "${SERIES_BUILD:-1}" != 0 ]; then
 	bisect_worktree
@@ -224,4 +230,4 @@ for t in "${trees[@]}"; do
 done
 built="applies and builds"
 [ "${SERIES_BUILD:-1}" != 0 ] || built="applies (not built: SERIES_BUILD=0)"
-note "out/series/:$summary git am of each on base (vfs-rfc: on vfs) $built; of all: same tree as build/linux"
+note "out/series/:$summary git am of each on base (an RFC: on vfs) $built; of all: same tree as build/linux"
