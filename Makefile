@@ -63,9 +63,9 @@ stress:
 nfsd-bench:
 	@bash $(T)/nfsd-bench.sh
 
-# The cost block of one bench run, into the cover letter and the documents.
+# The cost blocks of one bench run, into the cover letters and the documents.
 numbers:
-	@python3 $(T)/numbers.py --update patches/0000-cover-letter.patch Documentation/design.md Documentation/performance.md
+	@python3 $(T)/bench-numbers.py --update patches/0000-cover-letter.patch patches/0000-cover-letter-gift-rfc.patch Documentation/design.md Documentation/performance.md
 
 # Memory that sendfile() into unread TCP connections keeps, base and patched.
 sockmem:
@@ -117,7 +117,7 @@ help:
 	echo "make bench     throughput ratios, base and patched"; \
 	echo "make stress    stress-ng vm-splice/splice/tee, base vs patched ratios"; \
 	echo "make nfsd-bench  nfsd over loopback, splice vs iter reads, base vs patched"; \
-	echo "make numbers     the cost block of Documentation/bench/summary.txt, into the cover letter and docs"; \
+	echo "make numbers     the cost blocks of Documentation/bench/summary.txt, into the cover letters and docs"; \
 	echo "make sockmem     memory kept by sendfile() into unread TCP connections, base vs patched"; \
 	echo "make profile   perf in the guest: where the time goes (PROFILE=fs:method:kib,...)"
 

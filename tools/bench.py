@@ -3,6 +3,7 @@
 """Summarise 'bench DIR METHOD CHUNK_KIB MIB_S' lines from boots of two kernels.
 
 usage: bench.py BASE_TAP[,BASE_TAP...] PATCHED_TAP[,PATCHED_TAP...] OUTDIR
+                [NOGIFT_TAP[,NOGIFT_TAP...]]
 
 Writes OUTDIR/summary.txt (the table and the goals), OUTDIR/results.csv
 and, if gnuplot is installed, one PNG per filesystem and workload:
@@ -11,7 +12,10 @@ the timed runs, pooled over the boots given for a kernel.  Ratios within
 one boot (patched kernel: splice against read()+write(), vmsplice against
 write()) and across boots (cold streaming, patched against base; with more
 than one boot per kernel, also for each pair of boots on its own: the n-th
-of each list).  TCG makes absolute numbers meaningless.
+of each list).  NOGIFT_TAP, from a boot of the series without the
+SPLICE_F_GIFT RFC, adds the CRIU-like dump rows for that kernel, so that
+the RFC and the series it sits on quote one run.  TCG makes absolute
+numbers meaningless.
 """
 import os
 import shutil
@@ -136,6 +140,7 @@ def has_cairo(gp):
 def main():
     (base, base_each), (patched, patched_each) = load(sys.argv[1]), load(sys.argv[2])
     outdir = sys.argv[3]
+    nogift = load(sys.argv[4])[0] if len(sys.argv) > 4 else None
     pairs = list(zip(base_each, patched_each)) if len(base_each) > 1 else []
     res = {"base": base, "patched": patched}
     os.makedirs(outdir, exist_ok=True)
@@ -214,22 +219,27 @@ def main():
     # boot, patched against the same ratio on base.  Dividing by the
     # in-boot control cancels the drift between the two boots.  The
     # CRIU-like dump (vmsplice() with SPLICE_F_GIFT, then splice() to a
-    # file) against pwrite() of the same memory is shown the same way.
-    for m, control, goal in (("copy_file_range", "copy_pread_pwrite", 0.95),
-                             ("copy_sendfile", "copy_pread_pwrite", 0.95),
-                             ("dump_gift", "dump_write", None),
-                             ("dump_gift_idle", "dump_write_idle", None)):
+    # file) against pwrite() of the same memory is shown the same way, for
+    # the patched kernel and for the series without the gift RFC.
+    dumps = [("patched", patched, "dump_gift", "dump_write", None),
+             ("patched", patched, "dump_gift_idle", "dump_write_idle", None)]
+    if nogift:
+        dumps += [("nogift", nogift, "dump_gift", "dump_write", None),
+                  ("nogift", nogift, "dump_gift_idle", "dump_write_idle", None)]
+    for kern, p_res, m, control, goal in [
+            ("patched", patched, "copy_file_range", "copy_pread_pwrite", 0.95),
+            ("patched", patched, "copy_sendfile", "copy_pread_pwrite", 0.95)] + dumps:
         def normalised():
             for fs in fss:
                 row = []
                 for c in chunks:
-                    pm, pc = patched.get((fs, m, c)), patched.get((fs, control, c))
+                    pm, pc = p_res.get((fs, m, c)), p_res.get((fs, control, c))
                     bm, bc = base.get((fs, m, c)), base.get((fs, control, c))
                     row.append((pm / pc) / (bm / bc) if pm and pc and bm and bc else None)
                 yield fs, row
         rows, met, total = judge(normalised(), goal if goal is not None else 0.0)
         if goal is None:
-            say("  %s / %s, patched against base (not a goal):" % (m, control))
+            say("  %s / %s, %s against base (not a goal):" % (m, control, kern))
         else:
             say("  %s / %s, patched against base >= %.2f: met %d of %d%s" % (
                 m, control, goal, met, total, "" if met == total else " (* = missed)"))

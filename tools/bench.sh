@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 T=$TOP/tools
 
-prepare gnuplot-nox base patched
+prepare gnuplot-nox base patched nogift
 for k in base patched; do
 	bash "$T/run.sh" "$k" "bench-$k" bench || exit 1
 done
@@ -20,9 +20,15 @@ for k in patched base; do
 	EXTRA_CMDLINE="BENCH_FS=ext4,xfs BENCH_ONLY=$cold" \
 		bash "$T/run.sh" "$k" "bench-$k-cold" bench || exit 1
 done
+# The CRIU-like dump rows once more on the series without the gift RFC,
+# so that the RFC's cover letter and the series' quote this same run.
+# Each dump is divided by a pwrite() dump of the same boot, which cancels
+# the drift between boots.
+EXTRA_CMDLINE="BENCH_ONLY=dump_write,dump_gift,dump_write_idle,dump_gift_idle" \
+	bash "$T/run.sh" nogift bench-nogift bench || exit 1
 rm -rf "$OUT/bench"
 python3 "$T/bench.py" \
 	"$OUT/runs/bench-base/tap.log,$OUT/runs/bench-base-cold/tap.log" \
 	"$OUT/runs/bench-patched/tap.log,$OUT/runs/bench-patched-cold/tap.log" \
-	"$OUT/bench" || exit 1
+	"$OUT/bench" "$OUT/runs/bench-nogift/tap.log" || exit 1
 note "table and goals: out/bench/summary.txt; plots: out/bench/*.png"

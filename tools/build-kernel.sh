@@ -1,28 +1,41 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build one kernel: base (pristine source) or patched (base + series), or
-# debug (the patched commit with configs/debug.config, in build/linux-debug).
+# Build one kernel: base (pristine source) or patched (base + series),
+# debug (the patched commit with configs/debug.config, in build/linux-debug)
+# or nogift (the series without the SPLICE_F_GIFT RFC at its end, for make
+# bench, in build/linux-nogift).
 # Result: out/KERNEL/bzImage.  Builds are incremental and go through ccache.
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: build-kernel.sh base|patched|debug}
+kernel=${1:?usage: build-kernel.sh base|patched|debug|nogift}
 flavour=default
+# worktree NAME COMMIT: a worktree of its own at COMMIT, built in-tree like
+# the others (kbuild will not build O= from a tree built in-tree).
+worktree() {
+	tree=$BUILD/linux-$1
+	if [ ! -d "$tree" ]; then
+		git -C "$SRC" worktree add -q --detach "$tree" "$2" ||
+			die "could not make the worktree build/linux-$1"
+	fi
+	git -C "$tree" checkout -q --detach "$2" ||
+		die "could not check out $2 in build/linux-$1"
+}
 case $kernel in
 base) tree=$BASESRC ;;
 patched) tree=$SRC ;;
 debug)
-	# A worktree of its own at the patched commit, built in-tree like the
-	# others (kbuild will not build O= from a tree built in-tree).
-	tree=$BUILD/linux-debug
 	flavour=debug
-	if [ ! -d "$tree" ]; then
-		git -C "$SRC" worktree add -q --detach "$tree" HEAD ||
-			die "could not make the worktree build/linux-debug"
-	fi
-	git -C "$tree" checkout -q --detach "$(git -C "$SRC" rev-parse HEAD)" ||
-		die "could not check out the patched commit in build/linux-debug"
+	worktree debug "$(git -C "$SRC" rev-parse HEAD)"
 	;;
-*) die "unknown kernel '$kernel' (base, patched or debug)" ;;
+nogift)
+	# The gift RFC's patches are the series' last ones, each with
+	# SPLICE_F_GIFT in its subject (as tools/series.sh picks them).
+	first=$(git -C "$SRC" log --reverse --format='%H %s' base..HEAD |
+		awk '/SPLICE_F_GIFT/ { print $1; exit }')
+	[ -n "$first" ] || die "no SPLICE_F_GIFT patch in the series"
+	worktree nogift "$first^"
+	;;
+*) die "unknown kernel '$kernel' (base, patched, debug or nogift)" ;;
 esac
 [ -d "$tree" ] || die "$tree is missing; run 'make tree' first"
 cfg=$OUT/kconfig/$flavour.config

@@ -31,9 +31,10 @@ if [ -z "$ONLY" ]; then
 	args+=(--gate "checkpatch --strict (out/logs/checkpatch.log)=$?")
 	bash "$T/series-check.sh" --verify
 	args+=(--gate "bisect-check passed on this series (tests/series-checked; make series-check)=$?")
-	python3 "$T/numbers.py" --check "$TOP/patches/0000-cover-letter.patch" \
+	python3 "$T/bench-numbers.py" --check "$TOP/patches/0000-cover-letter.patch" \
+		"$TOP/patches/0000-cover-letter-gift-rfc.patch" \
 		"$TOP/Documentation/design.md" "$TOP/Documentation/performance.md"
-	args+=(--gate "the cover letter and documents quote one bench run (make numbers)=$?")
+	args+=(--gate "the cover letters and documents quote one bench run (make numbers)=$?")
 fi
 case " $kernels " in
 *" base "*) args+=(--base "$OUT/runs/base") ;;

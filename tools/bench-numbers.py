@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """The cost of the series, one line per row, from one make bench run.
 
-  numbers.py [SUMMARY]                  print the block
-  numbers.py --update FILE...           put it in each FILE
-  numbers.py --check FILE...            fail if a FILE quotes another one
+  bench-numbers.py [SUMMARY]             print the blocks
+  bench-numbers.py --update FILE...      put them in each FILE
+  bench-numbers.py --check FILE...       fail if a FILE quotes another run
 
 SUMMARY is a make bench summary (default Documentation/bench/summary.txt,
-the run the documents quote).  Each FILE holds the block once, starting at
-its first line; the cover letter, design.md and performance.md quote it,
-so that their numbers cannot drift apart.
+the run the documents quote).  There are two blocks: the series' costs
+(the cover letter, design.md, performance.md) and the CRIU-like dump with
+and without the SPLICE_F_GIFT RFC (its cover letter, design.md,
+performance.md).  Each FILE holds at least one of them, each once,
+starting at its first line, so that their numbers cannot drift apart.
 """
 import os
 import re
@@ -18,6 +20,7 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUMMARY = os.path.join(TOP, "Documentation", "bench", "summary.txt")
 FIRST = "  within the patched kernel (one boot), ratio of throughputs:"
+GIFT_FIRST = "  CRIU-like dump against a pwrite() dump in the same boot, to base:"
 
 
 def parse(path):
@@ -31,7 +34,8 @@ def parse(path):
         if len(f) == 7 and all("/" in x for x in f[2:]):
             table[(f[0], f[1])] = [tuple(map(float, x.split("/"))) for x in f[2:]]
             continue
-        m = re.match(r"^  (\S.*?): met \d+ of \d+", line)
+        m = (re.match(r"^  (\S.*?): met \d+ of \d+", line) or
+             re.match(r"^  (\S.*?) \(not a goal\):", line))
         if m:
             title, in_control = m.group(1), False
             goals[title] = []
@@ -51,7 +55,7 @@ def parse(path):
 
 def span(values, unit="x"):
     if not values:
-        sys.exit("numbers.py: a row has no values in the summary")
+        sys.exit("bench-numbers.py: a row has no values in the summary")
     return "%.2f - %.2f%s" % (min(values), max(values), unit)
 
 
@@ -90,7 +94,33 @@ def block(path):
         ("the same, NOREUSE (RFC on top: drops behind)",
          goal("cold splice POSIX_FADV_NOREUSE")),
         ("control: read()+write(), same code on both", control),
+        "  the same, over a pread()/pwrite() control in its own boot:",
+        ("copy_file_range(), sendfile() to a file",
+         goal("copy_file_range / copy_pread_pwrite") +
+         goal("copy_sendfile / copy_pread_pwrite")),
+        ("CRIU-like GIFT dump, without the gift RFC",
+         goal("dump_gift / dump_write, nogift") +
+         goal("dump_gift_idle / dump_write_idle, nogift")),
+        ("the same with the gift RFC on top",
+         goal("dump_gift / dump_write, patched") +
+         goal("dump_gift_idle / dump_write_idle, patched")),
     ]
+    gift = [
+        GIFT_FIRST,
+        ("owner frozen until the pipe is drained, series",
+         goal("dump_gift_idle / dump_write_idle, nogift")),
+        ("the same with this RFC",
+         goal("dump_gift_idle / dump_write_idle, patched")),
+        ("owner rewrites half its pages meanwhile, series",
+         goal("dump_gift / dump_write, nogift")),
+        ("the same with this RFC",
+         goal("dump_gift / dump_write, patched")),
+        ("control: read()+write(), same code on both", control),
+    ]
+    return {FIRST: lines(rows), GIFT_FIRST: lines(gift)}
+
+
+def lines(rows):
     out = []
     for r in rows:
         if isinstance(r, str):
@@ -105,32 +135,39 @@ def main():
     mode = None
     if args and args[0] in ("--update", "--check"):
         mode, args = args[0], args[1:]
-    lines = block(SUMMARY if mode or not args else args[0])
+    blocks = block(SUMMARY if mode or not args else args[0])
     if not mode:
-        print("\n".join(lines))
+        print("\n\n".join("\n".join(b) for b in blocks.values()))
         return 0
     bad = 0
     for path in args:
         text = open(path).read().split("\n")
-        try:
-            i = text.index(FIRST)
-        except ValueError:
-            print("%s: no '%s' line" % (path, FIRST.strip()))
+        found = [first for first in blocks if first in text]
+        if not found:
+            print("%s: none of the lines %s" % (
+                path, ", ".join("'%s'" % f.strip() for f in blocks)))
             bad = 1
             continue
-        if text[i:i + len(lines)] == lines:
-            continue
-        if mode == "--check":
-            print("%s: its numbers are not those of %s; run make numbers"
-                  % (os.path.relpath(path, TOP), os.path.relpath(SUMMARY, TOP)))
-            bad = 1
-            continue
-        # The old block runs to the first line not indented by two spaces.
-        j = i + 1
-        while j < len(text) and text[j].startswith("  "):
-            j += 1
-        text[i:j] = lines
-        open(path, "w").write("\n".join(text))
+        for first in found:
+            lines_ = blocks[first]
+            i = text.index(first)
+            if text[i:i + len(lines_)] == lines_:
+                continue
+            if mode == "--check":
+                print("%s: its numbers are not those of %s; run make numbers"
+                      % (os.path.relpath(path, TOP),
+                         os.path.relpath(SUMMARY, TOP)))
+                bad = 1
+                continue
+            # The old block runs to the first line not indented by two
+            # spaces, or to the next block.
+            j = i + 1
+            while (j < len(text) and text[j].startswith("  ") and
+                   text[j] not in blocks):
+                j += 1
+            text[i:j] = lines_
+        if mode == "--update":
+            open(path, "w").write("\n".join(text))
     return bad
 
 
