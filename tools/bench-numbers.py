@@ -43,7 +43,7 @@ def parse(path):
         if line.startswith("control, not a goal"):
             title, in_control = None, True
             continue
-        if in_control and len(f) == 7 and f[1] == "hot":
+        if in_control and len(f) == 7:
             control += [float(x) for x in f[2:]]
             continue
         if title and len(f) == 6 and f[0] in ("ext4", "tmpfs", "xfs"):
@@ -93,7 +93,7 @@ def block(path):
          goal("cold splice >=") + goal("cold splice SPLICE_F_MOVE")),
         ("the same, NOREUSE (RFC on top: drops behind)",
          goal("cold splice POSIX_FADV_NOREUSE")),
-        ("control: read()+write(), same code on both", control),
+        ("controls: same code on both (hot, copy, cold)", control),
         "  the same, over a pread()/pwrite() control in its own boot:",
         ("copy_file_range(), sendfile() to a file",
          goal("copy_file_range / copy_pread_pwrite") +
@@ -115,7 +115,7 @@ def block(path):
          goal("dump_gift / dump_write, nogift")),
         ("the same with this RFC",
          goal("dump_gift / dump_write, patched")),
-        ("control: read()+write(), same code on both", control),
+        ("controls: same code on both (hot, copy, cold)", control),
     ]
     return {FIRST: lines(rows), GIFT_FIRST: lines(gift)}
 
