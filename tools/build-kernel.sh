@@ -28,10 +28,14 @@ debug)
 	worktree debug "$(git -C "$SRC" rev-parse HEAD)"
 	;;
 nogift)
-	# The gift RFC's patches are the series' last ones, each with
-	# SPLICE_F_GIFT in its subject (as tools/series.sh picks them).
+	# The gift RFC's patches are the series' last ones (is_gift_rfc).
 	first=$(git -C "$SRC" log --reverse --format='%H %s' base..HEAD |
-		awk '/SPLICE_F_GIFT/ { print $1; exit }')
+		while read -r hash subject; do
+			if is_gift_rfc "$subject"; then
+				echo "$hash"
+				break
+			fi
+		done)
 	[ -n "$first" ] || die "no SPLICE_F_GIFT patch in the series"
 	worktree nogift "$first^"
 	;;

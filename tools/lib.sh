@@ -64,6 +64,14 @@ series_patches() {
 	grep -v -e '^\s*#' -e '^\s*$' "$TOP/patches/series"
 }
 
+# is_gift_rfc SUBJECT: whether a patch with this subject belongs to the gift
+# RFC (vmsplice() queuing SPLICE_F_GIFT pages copy-on-write): its subject
+# names SPLICE_F_GIFT.  make series mails those patches as gift-rfc, and
+# make bench's nogift kernel is the series before the first of them.
+is_gift_rfc() {
+	grep -q 'SPLICE_F_GIFT' <<<"$1"
+}
+
 # series_sum: a hash of patches/series and every patch it lists.
 series_sum() {
 	local p

@@ -46,7 +46,7 @@ tree_of() {
 		awk '/^Subject: /{s = $0; c = 1; next} c && /^ /{s = s $0; next} {c = 0} END{print s}')
 	if grep -q 'NOREUSE' <<<"$subject"; then
 		echo vfs-rfc
-	elif grep -q 'SPLICE_F_GIFT' <<<"$subject"; then
+	elif is_gift_rfc "$subject"; then
 		echo gift-rfc
 	elif ! grep -qv '^net/smc/' <<<"$f"; then
 		echo net
