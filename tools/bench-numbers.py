@@ -5,6 +5,9 @@
   bench-numbers.py [SUMMARY]             print the blocks
   bench-numbers.py --update FILE...      put them in each FILE
   bench-numbers.py --check FILE...       fail if a FILE quotes another run
+  bench-numbers.py --check-notes PATCH...
+                                         fail if the notes below a PATCH's
+                                         --- quote a range no block has
 
 SUMMARY is a make bench summary (default Documentation/bench/summary.txt,
 the run the documents quote).  There are two blocks: the series' costs
@@ -21,6 +24,9 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUMMARY = os.path.join(TOP, "Documentation", "bench", "summary.txt")
 FIRST = "  within the patched kernel (one boot), ratio of throughputs:"
 GIFT_FIRST = "  CRIU-like dump against a pwrite() dump in the same boot, to base:"
+# A ratio range as the blocks print it ("0.85 - 1.04x") or as prose quotes
+# it ("0.85-1.04x").
+RANGE = re.compile(r"(\d+\.\d\d) ?- ?(\d+\.\d\d)")
 
 
 def parse(path):
@@ -130,8 +136,36 @@ def lines(rows):
     return out
 
 
+def check_notes(blocks, paths):
+    """Each ratio range quoted in notes that cite the make bench run (the
+    notes of a patch: between its first --- and its diff) must be one that
+    a block gives for some row.  Notes of other measurements (make
+    nfsd-bench, make stress) are theirs to quote."""
+    known = set()
+    for lines_ in blocks.values():
+        for line in lines_:
+            known.update(RANGE.findall(line))
+    bad = 0
+    for path in paths:
+        text = open(path).read()
+        start = text.find("\n---\n")
+        end = text.find("\ndiff --git ")
+        if start < 0 or end < start or "make bench" not in text[start:end]:
+            continue
+        for r in RANGE.findall(text[start:end]):
+            if r not in known:
+                print("%s: its notes quote %s-%s, which no row of %s gives;"
+                      " quote make numbers' rows" % (
+                          os.path.relpath(path, TOP), r[0], r[1],
+                          os.path.relpath(SUMMARY, TOP)))
+                bad = 1
+    return bad
+
+
 def main():
     args = sys.argv[1:]
+    if args and args[0] == "--check-notes":
+        return check_notes(block(SUMMARY), args[1:])
     mode = None
     if args and args[0] in ("--update", "--check"):
         mode, args = args[0], args[1:]

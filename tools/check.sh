@@ -35,6 +35,8 @@ if [ -z "$ONLY" ]; then
 		"$TOP/patches/0000-cover-letter-gift-rfc.patch" \
 		"$TOP/Documentation/design.md" "$TOP/Documentation/performance.md"
 	args+=(--gate "the cover letters and documents quote one bench run (make numbers)=$?")
+	python3 "$T/bench-numbers.py" --check-notes "$TOP"/patches/0*.patch
+	args+=(--gate "the patches' notes quote that run's rows (make numbers)=$?")
 fi
 case " $kernels " in
 *" base "*) args+=(--base "$OUT/runs/base") ;;
