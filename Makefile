@@ -65,7 +65,7 @@ nfsd-bench:
 
 # The cost blocks of one bench run, into the cover letters and the documents.
 numbers:
-	@python3 $(T)/bench-numbers.py --update patches/0000-cover-letter.patch patches/0000-cover-letter-gift-rfc.patch Documentation/design.md Documentation/performance.md
+	@python3 $(T)/bench-numbers.py --update patches/0000-cover-letter.patch patches/0000-cover-letter-vmsplice.patch Documentation/design.md Documentation/performance.md
 
 # Memory that sendfile() into unread TCP connections keeps, base and patched.
 sockmem:
@@ -88,7 +88,8 @@ series-check: tree
 checkpatch: tree
 	@bash $(T)/checkpatch.sh
 
-# The series as mail, one set per tree (vfs, net-next) in out/series/: cover
+# The series as mail, one set per tree (vfs, net, net-next, nfsd, vfs-rfc,
+# vmsplice) in out/series/: cover
 # letters, per-patch recipients, git am of each set on the base and a build.
 series: tree
 	@bash $(T)/series.sh
@@ -109,7 +110,7 @@ help:
 	echo "make kernels   out/base/bzImage and out/patched/bzImage"; \
 	echo "make run KERNEL=base|patched"; \
 	echo "make export    build/linux commits -> patches/"; \
-	echo "make series    the series as mail, per tree, in out/series/{vfs,net-next}/"; \
+	echo "make series    the series as mail, per tree, in out/series/{vfs,net,net-next,nfsd,vfs-rfc,vmsplice}/"; \
 	echo "make checkpatch  checkpatch.pl --strict on every patch"; \
 	echo "make bisect-check  build after each patch"; \
 	echo "make series-check  checkpatch + bisect-check, recorded for make check"; \

@@ -10,9 +10,10 @@
                                          --- quote a range no block has
 
 SUMMARY is a make bench summary (default Documentation/bench/summary.txt,
-the run the documents quote).  There are two blocks: the series' costs
-(the cover letter, design.md, performance.md) and the CRIU-like dump with
-and without the SPLICE_F_GIFT RFC (its cover letter, design.md,
+the run the documents quote).  There are two blocks: the costs of the
+file splice set (its cover letter, design.md, performance.md) and those
+of the vmsplice set, vmsplice() itself and the CRIU-like dump with and
+without its SPLICE_F_GIFT patches (its cover letter, design.md,
 performance.md).  Each FILE holds at least one of them, each once,
 starting at its first line, so that their numbers cannot drift apart.
 """
@@ -23,7 +24,7 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUMMARY = os.path.join(TOP, "Documentation", "bench", "summary.txt")
 FIRST = "  within the patched kernel (one boot), ratio of throughputs:"
-GIFT_FIRST = "  CRIU-like dump against a pwrite() dump in the same boot, to base:"
+GIFT_FIRST = "  vmsplice(), in the patched kernel (one boot) and to base (two boots):"
 # A ratio range as the blocks print it ("0.85 - 1.04x") or as prose quotes
 # it ("0.85-1.04x").
 RANGE = re.compile(r"(\d+\.\d\d) ?- ?(\d+\.\d\d)")
@@ -87,14 +88,12 @@ def block(path):
          goal("read()+write() to AF_UNIX")),
         ("splice, sendfile -> TCP vs read()+write()",
          goal("read()+write() to TCP")),
-        ("vmsplice vs write() into the pipe", goal("vmsplice >=")),
         "  against the unpatched kernel (two boots):",
         ("splice, sendfile of a cached file to /dev/null",
          against_base("splice", "sendfile")),
         ("splice, sendfile to AF_UNIX or TCP",
          against_base("unix_splice", "unix_sendfile", "tcp_splice",
                       "tcp_sendfile")),
-        ("vmsplice to /dev/null", against_base("vmsplice")),
         ("cold one-pass splice, ext4 and xfs (four boots)",
          goal("cold splice >=") + goal("cold splice SPLICE_F_MOVE")),
         ("the same, NOREUSE (RFC on top: drops behind)",
@@ -104,22 +103,19 @@ def block(path):
         ("copy_file_range(), sendfile() to a file",
          goal("copy_file_range / copy_pread_pwrite") +
          goal("copy_sendfile / copy_pread_pwrite")),
-        ("CRIU-like GIFT dump, without the gift RFC",
-         goal("dump_gift / dump_write, nogift") +
-         goal("dump_gift_idle / dump_write_idle, nogift")),
-        ("the same with the gift RFC on top",
-         goal("dump_gift / dump_write, patched") +
-         goal("dump_gift_idle / dump_write_idle, patched")),
     ]
     gift = [
         GIFT_FIRST,
-        ("owner frozen until the pipe is drained, series",
+        ("vmsplice vs write() into the pipe, one boot", goal("vmsplice >=")),
+        ("vmsplice to /dev/null, to base", against_base("vmsplice")),
+        "  CRIU-like dump over a pwrite() dump in its own boot, to base:",
+        ("owner frozen until the pipe is drained, copy",
          goal("dump_gift_idle / dump_write_idle, nogift")),
-        ("the same with this RFC",
+        ("the same, gifts copy-on-write (whole set)",
          goal("dump_gift_idle / dump_write_idle, patched")),
-        ("owner rewrites half its pages meanwhile, series",
+        ("owner rewrites half its pages meanwhile, copy",
          goal("dump_gift / dump_write, nogift")),
-        ("the same with this RFC",
+        ("the same, gifts copy-on-write (whole set)",
          goal("dump_gift / dump_write, patched")),
         ("controls: same code on both (hot, copy, cold)", control),
     ]

@@ -20,7 +20,7 @@ for k in patched base; do
 	EXTRA_CMDLINE="BENCH_FS=ext4,xfs BENCH_ONLY=$cold" \
 		bash "$T/run.sh" "$k" "bench-$k-cold" bench || exit 1
 done
-# The CRIU-like dump rows once more on the series without the gift RFC,
+# The CRIU-like dump rows once more on the series without the gift patches,
 # so that the RFC's cover letter and the series' quote this same run.
 # Each dump is divided by a pwrite() dump of the same boot, which cancels
 # the drift between boots.

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build one kernel: base (pristine source) or patched (base + series),
 # debug (the patched commit with configs/debug.config, in build/linux-debug)
-# or nogift (the series without the SPLICE_F_GIFT RFC at its end, for make
-# bench, in build/linux-nogift).
+# nogift (the series without the SPLICE_F_GIFT patches at its end, for make
+# bench, in build/linux-nogift) or vfsonly (the vfs set alone, the series
+# before its first patch for another tree, in build/linux-vfsonly).
 # Result: out/KERNEL/bzImage.  Builds are incremental and go through ccache.
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: build-kernel.sh base|patched|debug|nogift}
+kernel=${1:?usage: build-kernel.sh base|patched|debug|nogift|vfsonly}
 flavour=default
 # worktree NAME COMMIT: a worktree of its own at COMMIT, built in-tree like
 # the others (kbuild will not build O= from a tree built in-tree).
@@ -28,7 +29,7 @@ debug)
 	worktree debug "$(git -C "$SRC" rev-parse HEAD)"
 	;;
 nogift)
-	# The gift RFC's patches are the series' last ones (is_gift_rfc).
+	# The SPLICE_F_GIFT patches are the series' last ones (is_gift_rfc).
 	first=$(git -C "$SRC" log --reverse --format='%H %s' base..HEAD |
 		while read -r hash subject; do
 			if is_gift_rfc "$subject"; then
@@ -39,7 +40,24 @@ nogift)
 	[ -n "$first" ] || die "no SPLICE_F_GIFT patch in the series"
 	worktree nogift "$first^"
 	;;
-*) die "unknown kernel '$kernel' (base, patched, debug or nogift)" ;;
+vfsonly)
+	# The vfs set comes first in patches/series; the first patch that
+	# touches only net/, its selftests or fs/nfsd/, or that belongs to
+	# an RFC on top (NOREUSE, the vmsplice set), ends it.
+	first=$(git -C "$SRC" log --reverse --format='%H %s' base..HEAD |
+		while read -r hash subject; do
+			files=$(git -C "$SRC" diff-tree --no-commit-id --name-only -r "$hash")
+			if grep -q NOREUSE <<<"$subject" ||
+			   in_vmsplice_set "$subject" ||
+			   ! grep -qEv '^(net|tools/testing/selftests/net|fs/nfsd)/' <<<"$files"; then
+				echo "$hash"
+				break
+			fi
+		done)
+	[ -n "$first" ] || die "the series has nothing but the vfs set"
+	worktree vfsonly "$first^"
+	;;
+*) die "unknown kernel '$kernel' (base, patched, debug, nogift or vfsonly)" ;;
 esac
 [ -d "$tree" ] || die "$tree is missing; run 'make tree' first"
 cfg=$OUT/kconfig/$flavour.config

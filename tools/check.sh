@@ -32,7 +32,7 @@ if [ -z "$ONLY" ]; then
 	bash "$T/series-check.sh" --verify
 	args+=(--gate "bisect-check passed on this series (tests/series-checked; make series-check)=$?")
 	python3 "$T/bench-numbers.py" --check "$TOP/patches/0000-cover-letter.patch" \
-		"$TOP/patches/0000-cover-letter-gift-rfc.patch" \
+		"$TOP/patches/0000-cover-letter-vmsplice.patch" \
 		"$TOP/Documentation/design.md" "$TOP/Documentation/performance.md"
 	args+=(--gate "the cover letters and documents quote one bench run (make numbers)=$?")
 	python3 "$T/bench-numbers.py" --check-notes "$TOP"/patches/0*.patch

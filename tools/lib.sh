@@ -64,12 +64,21 @@ series_patches() {
 	grep -v -e '^\s*#' -e '^\s*$' "$TOP/patches/series"
 }
 
-# is_gift_rfc SUBJECT: whether a patch with this subject belongs to the gift
-# RFC (vmsplice() queuing SPLICE_F_GIFT pages copy-on-write): its subject
-# names SPLICE_F_GIFT.  make series mails those patches as gift-rfc, and
-# make bench's nogift kernel is the series before the first of them.
+# is_gift_rfc SUBJECT: whether a patch with this subject is one of the
+# SPLICE_F_GIFT patches at the end of the vmsplice set (vmsplice() queuing
+# gifted pages copy-on-write instead of copying them): its subject names
+# SPLICE_F_GIFT.  make bench's nogift kernel is the series before the
+# first of them, so they must stay last in patches/series.
 is_gift_rfc() {
 	grep -q 'SPLICE_F_GIFT' <<<"$1"
+}
+
+# in_vmsplice_set SUBJECT: whether a patch with this subject belongs to
+# the vmsplice set, mailed on its own on top of the vfs set: it names
+# vmsplice(), SPLICE_F_GIFT or PIPE_BUF_FLAG_GIFT, or it is the fuse patch
+# that lets a libfuse reply's vmsplice()d header be stale.
+in_vmsplice_set() {
+	grep -qE 'vmsplice|SPLICE_F_GIFT|PIPE_BUF_FLAG_GIFT|spliced reply' <<<"$1"
 }
 
 # series_sum: a hash of patches/series and every patch it lists.

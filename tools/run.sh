@@ -5,7 +5,7 @@
 # Usage: run.sh KERNEL [NAME] [SUITES]
 . "$(dirname "$0")/lib.sh"
 
-kernel=${1:?usage: run.sh base|patched|debug|nogift [name] [suites]}
+kernel=${1:?usage: run.sh base|patched|debug|nogift|vfsonly [name] [suites]}
 name=${2:-$kernel}
 suites=${3:-stable,existing,cow,compat}
 timeout=${RUN_TIMEOUT:-1500}

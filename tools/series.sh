@@ -5,17 +5,20 @@
 # patches/series stays the one ordered list.  The SMC fix (nothing outside
 # net/smc/) goes to net, with Fixes: and Cc: stable; other patches that
 # touch only net/ and tools/testing/selftests/net/ go to net-next (the skb
-# frags change and its selftest); every other patch goes through the VFS
-# tree, which carries the mm, fuse and nfsd patches with their
-# maintainers' acks: the pipe helper that mm uses is in it, and the fuse
-# fix must land before the vmsplice() change.  Each of these applies and
-# builds on the base alone; the guarantee for data spliced out of sockets
-# needs all three.  Patches whose subject names POSIX_FADV_NOREUSE (the
-# drop-behind hint and its tests, a new behaviour rather than a fix) go
-# last, as an RFC (vfs-rfc) on top of the vfs set, which they need; so do
-# those whose subject names SPLICE_F_GIFT (gift-rfc: vmsplice() queuing
-# gifted anonymous pages copy-on-write, an mm change that wants its
-# maintainers' opinion before it is more than an RFC).
+# frags change and its selftest); a patch that touches only fs/nfsd/ goes
+# to the nfsd tree (its iter-path default, which pays only once file
+# splice copies).  Each of these applies and builds on the base alone.
+# Patches whose subject names POSIX_FADV_NOREUSE (the drop-behind hint and
+# its tests, a new behaviour rather than a fix) go as an RFC (vfs-rfc) on
+# top of the vfs set, which they need; so do the patches of the vmsplice
+# set (in_vmsplice_set: the fuse reply length, vmsplice() copying, its
+# counters, tests and documentation, and SPLICE_F_GIFT copy-on-write, an
+# mm change), which need the vfs set's pipe pool and want the answers of
+# mm, CRIU and fuse before they are more than an RFC.  Every other patch
+# goes through the VFS tree, which carries the mm and fuse patches of
+# file splice with their maintainers' acks.  The guarantee for data
+# spliced out of sockets needs vfs, net and net-next; for vmsplice(), the
+# vmsplice set.
 #
 # For each tree: its commits cherry-picked onto a pristine base (git am
 # would drop the notes below each patch's ---), git format-patch
@@ -31,12 +34,17 @@ bash "$TOP/tools/apply.sh" || exit 1
 bash "$TOP/tools/kconfig.sh" || exit 1
 cd "$SRC" || die "build/linux is missing; run 'make tree'"
 dest=$OUT/series
-trees=(vfs net net-next vfs-rfc gift-rfc)
+trees=(vfs net net-next nfsd vfs-rfc vmsplice)
 
-# tree_of PATCH: vfs-rfc if its subject names POSIX_FADV_NOREUSE, gift-rfc
-# if it names SPLICE_F_GIFT, net if
-# every file it touches is under net/smc/, net-next if every file is under
-# net/ or tools/testing/selftests/net/, else vfs.
+# rfc_on_vfs TREE: whether TREE's set is an RFC that goes on top of vfs.
+rfc_on_vfs() {
+	[ "$1" = vfs-rfc ] || [ "$1" = vmsplice ]
+}
+
+# tree_of PATCH: vfs-rfc if its subject names POSIX_FADV_NOREUSE, vmsplice
+# if in_vmsplice_set, net if every file it touches is under net/smc/,
+# net-next if every file is under net/ or tools/testing/selftests/net/,
+# nfsd if every file is under fs/nfsd/, else vfs.
 tree_of() {
 	local f subject
 	f=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1")
@@ -46,12 +54,14 @@ tree_of() {
 		awk '/^Subject: /{s = $0; c = 1; next} c && /^ /{s = s $0; next} {c = 0} END{print s}')
 	if grep -q 'NOREUSE' <<<"$subject"; then
 		echo vfs-rfc
-	elif is_gift_rfc "$subject"; then
-		echo gift-rfc
+	elif in_vmsplice_set "$subject"; then
+		echo vmsplice
 	elif ! grep -qv '^net/smc/' <<<"$f"; then
 		echo net
 	elif ! grep -qEv '^(net|tools/testing/selftests/net)/' <<<"$f"; then
 		echo net-next
+	elif ! grep -qv '^fs/nfsd/' <<<"$f"; then
+		echo nfsd
 	else
 		echo vfs
 	fi
@@ -135,9 +145,11 @@ for t in "${trees[@]}"; do
 	[ ${#mine[@]} -gt 0 ] || continue
 	cover=$TOP/patches/0000-cover-letter.patch
 	prefix=PATCH
-	if [ "$t" = vfs-rfc ] || [ "$t" = gift-rfc ]; then
+	if rfc_on_vfs "$t"; then
 		cover=$TOP/patches/0000-cover-letter-$t.patch
 		prefix="RFC PATCH"
+	elif [ "$t" = nfsd ]; then
+		prefix=PATCH
 	elif [ "$t" != vfs ]; then
 		cover=$TOP/patches/0000-cover-letter-$t.patch
 		prefix="PATCH $t"
@@ -158,7 +170,7 @@ for t in "${trees[@]}"; do
 	# whose patches its mails then name as prerequisites.
 	git worktree add -q --detach "$tmp/$t" base || die "git worktree add failed"
 	under=base
-	if [ "$t" = vfs-rfc ] || [ "$t" = gift-rfc ]; then
+	if rfc_on_vfs "$t"; then
 		git -C "$tmp/$t" checkout -q --detach "$(git -C "$tmp/vfs" rev-parse HEAD)" ||
 			die "the vfs set is missing under the RFC"
 		under=$(git -C "$tmp/$t" rev-parse HEAD)
