@@ -41,15 +41,12 @@ nogift)
 	worktree nogift "$first^"
 	;;
 vfsonly)
-	# The vfs set comes first in patches/series; the first patch that
-	# touches only net/, its selftests or fs/nfsd/, or that belongs to
-	# an RFC on top (NOREUSE, the vmsplice set), ends it.
+	# The vfs set comes first in patches/series; the first patch of
+	# another set (set_of) ends it.
 	first=$(git -C "$SRC" log --reverse --format='%H %s' base..HEAD |
 		while read -r hash subject; do
 			files=$(git -C "$SRC" diff-tree --no-commit-id --name-only -r "$hash")
-			if grep -q NOREUSE <<<"$subject" ||
-			   in_vmsplice_set "$subject" ||
-			   ! grep -qEv '^(net|tools/testing/selftests/net|fs/nfsd)/' <<<"$files"; then
+			if [ "$(set_of "$subject" "$files")" != vfs ]; then
 				echo "$hash"
 				break
 			fi
@@ -82,6 +79,17 @@ build() {
 	# own, which run.sh appends to the common one.
 	rm -rf "$BUILD/modroot-$kernel"
 	eval make "$MAKEARGS" INSTALL_MOD_PATH="$BUILD/modroot-$kernel" modules_install
+	if [ "$kernel" = vfsonly ]; then
+		# The vfs set's own splice selftests, without the cases the
+		# later sets add: in this kernel's initramfs they replace the
+		# programs of the same names that initramfs.sh built from the
+		# whole series.
+		make -C "$tree" ARCH=x86_64 headers
+		mkdir -p "$BUILD/modroot-$kernel/selftests/splice"
+		make -C "$tree/tools/testing/selftests/splice" \
+			OUTPUT="$BUILD/modroot-$kernel/selftests/splice" \
+			LDFLAGS=-static all
+	fi
 	(cd "$BUILD/modroot-$kernel" && find . | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$OUT/$kernel/modules.cpio.gz.new"
 	mv "$OUT/$kernel/modules.cpio.gz.new" "$OUT/$kernel/modules.cpio.gz"

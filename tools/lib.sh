@@ -81,6 +81,30 @@ in_vmsplice_set() {
 	grep -qE 'vmsplice|SPLICE_F_GIFT|PIPE_BUF_FLAG_GIFT|spliced reply' <<<"$1"
 }
 
+# set_of SUBJECT FILES: the set a patch is mailed in, from its subject and
+# the files it touches (one per line): vfs-rfc if its subject names
+# POSIX_FADV_NOREUSE, vmsplice if in_vmsplice_set, net if every file is
+# under net/smc/, net-next if every file is under net/ or
+# tools/testing/selftests/net/, nfsd if every file is under fs/nfsd/, else
+# vfs.  tools/series.sh mails the sets by it, and build-kernel.sh vfsonly
+# builds the series up to the first patch that is not vfs.
+set_of() {
+	local subject=$1 files=$2
+	if grep -q 'NOREUSE' <<<"$subject"; then
+		echo vfs-rfc
+	elif in_vmsplice_set "$subject"; then
+		echo vmsplice
+	elif ! grep -qv '^net/smc/' <<<"$files"; then
+		echo net
+	elif ! grep -qEv '^(net|tools/testing/selftests/net)/' <<<"$files"; then
+		echo net-next
+	elif ! grep -qv '^fs/nfsd/' <<<"$files"; then
+		echo nfsd
+	else
+		echo vfs
+	fi
+}
+
 # series_sum: a hash of patches/series and every patch it lists.
 series_sum() {
 	local p

@@ -41,10 +41,8 @@ rfc_on_vfs() {
 	[ "$1" = vfs-rfc ] || [ "$1" = vmsplice ]
 }
 
-# tree_of PATCH: vfs-rfc if its subject names POSIX_FADV_NOREUSE, vmsplice
-# if in_vmsplice_set, net if every file it touches is under net/smc/,
-# net-next if every file is under net/ or tools/testing/selftests/net/,
-# nfsd if every file is under fs/nfsd/, else vfs.
+# tree_of PATCH: the set of a patch file (set_of, from its Subject: and
+# the files its diff touches).
 tree_of() {
 	local f subject
 	f=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1")
@@ -52,19 +50,7 @@ tree_of() {
 	# start with a space.
 	subject=$(sed -n '1,/^$/p' "$1" |
 		awk '/^Subject: /{s = $0; c = 1; next} c && /^ /{s = s $0; next} {c = 0} END{print s}')
-	if grep -q 'NOREUSE' <<<"$subject"; then
-		echo vfs-rfc
-	elif in_vmsplice_set "$subject"; then
-		echo vmsplice
-	elif ! grep -qv '^net/smc/' <<<"$f"; then
-		echo net
-	elif ! grep -qEv '^(net|tools/testing/selftests/net)/' <<<"$f"; then
-		echo net-next
-	elif ! grep -qv '^fs/nfsd/' <<<"$f"; then
-		echo nfsd
-	else
-		echo vfs
-	fi
+	set_of "$subject" "$f"
 }
 
 tmp=$(mktemp -d)
