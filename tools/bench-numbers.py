@@ -98,7 +98,7 @@ def block(path):
          goal("cold splice >=") + goal("cold splice SPLICE_F_MOVE")),
         ("the same, NOREUSE (RFC on top: drops behind)",
          goal("cold splice POSIX_FADV_NOREUSE")),
-        ("controls: same code on both (hot, copy, cold)", control),
+        ("controls: same code on both kernels", control),
         "  the same, over a pread()/pwrite() control in its own boot:",
         ("copy_file_range(), sendfile() to a file",
          goal("copy_file_range / copy_pread_pwrite") +
@@ -117,7 +117,7 @@ def block(path):
          goal("dump_gift / dump_write, nogift")),
         ("the same, gifts copy-on-write (whole set)",
          goal("dump_gift / dump_write, patched")),
-        ("controls: same code on both (hot, copy, cold)", control),
+        ("controls: same code on both kernels", control),
     ]
     return {FIRST: lines(rows), GIFT_FIRST: lines(gift)}
 
